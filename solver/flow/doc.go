@@ -1,0 +1,54 @@
+// Package flow is an exact minimum-cost flow engine on flat arrays.
+//
+// It solves
+//
+//	minimize   Σ_a cost[a]·x[a]
+//	subject to Σ_{a out of v} x[a] − Σ_{a into v} x[a] = supply[v]   for every node v
+//	           lower[a] ≤ x[a] ≤ cap[a]                              for every arc a
+//
+// with integer flows, integer bounds and supplies, and float64 costs of any sign.
+// With all supplies zero the problem is a minimum-cost circulation: negative-cost
+// cycles are saturated, which is how the rotation optimizer expresses "a move is
+// worth making".
+//
+// # Algorithm
+//
+// The solver is the primal network simplex method on a strongly feasible
+// spanning tree, stored as in LEMON's NetworkSimplex (Kiraly and Kovacs,
+// "Efficient implementations of minimum-cost flow algorithms", Acta Univ.
+// Sapientiae Informatica 4(1), 2012; Kovacs, "Minimum-cost flow algorithms:
+// an experimental evaluation", Optimization Methods and Software 30(1), 2015):
+// parent/predecessor arrays plus a preorder thread list with reverse thread,
+// subtree sizes and last successors, so that every tree update costs time
+// proportional to the nodes whose place in the tree changes. The entering arc
+// is chosen by the block search pivot rule (blocks of ⌈√m⌉ arcs, cyclically).
+// The basis is initialised with one artificial arc per node joined to an
+// artificial root (cost 0 towards the root, a big-M cost from it); after the
+// optimum any flow left on an artificial arc means the supplies are infeasible.
+// Lower bounds are removed by the usual substitution x = lower + x'.
+//
+// Each pivot costs O(√m) for pricing plus O(n) in the worst case for the tree
+// update (in practice the changed subtree is small). The number of pivots is
+// not polynomially bounded in theory (the primal network simplex with block
+// search is exponential in the worst case) but is near-linear in practice; the
+// algorithm always terminates because strongly feasible trees exclude cycling.
+//
+// # Warm starts
+//
+// The spanning tree, the flows and the arc states are kept between calls of
+// [Graph.Solve]. After [Graph.SetCost] the old basis stays primal feasible, so
+// the next Solve recomputes the potentials (O(n)) and continues pivoting from
+// the previous optimum; this is what makes repeated solves in a Lagrangian
+// loop cheap. After [Graph.SetCapacity], [Graph.SetLower] or [Graph.SetSupply]
+// the flows on the tree are recomputed for the old tree (O(n+m)); if they are
+// feasible the solve is warm too, otherwise it restarts from the artificial
+// basis. [Graph.AddArc] after a solve always causes a cold start.
+//
+// # Floating-point costs
+//
+// An arc is a candidate to enter the basis only when its reduced cost is below
+// −ε, with ε = 1e-9·max(1, max |cost|). At the end the potentials are
+// recomputed exactly from the tree and all arcs are priced again, so the
+// reported solution satisfies the optimality conditions to within ε per arc.
+// Everything is deterministic: no maps, no randomness, no goroutines.
+package flow
