@@ -2,6 +2,13 @@ package flow
 
 import "math"
 
+// blockFactor scales the block size √m of the block search pivot rule.
+// LEMON uses 1.0; on the rotation-shaped benchmark network, where more than
+// 90% of the pivots are degenerate, smaller blocks are faster (0.2: 3.2 s,
+// 1.0: 5.4 s cold at 1.7M arcs) because pricing streams the arc arrays from
+// memory.
+const blockFactor = 0.2
+
 // Solve computes a minimum-cost flow with the primal network simplex method
 // (see the package documentation) and returns Optimal, Infeasible or
 // Unbounded. It reuses the previous basis when there is one (see "Warm
@@ -172,13 +179,24 @@ func (g *Graph) shiftBounds() {
 	}
 }
 
-// coldInit builds the artificial starting basis: every node hangs from the
-// root by an artificial arc carrying its supply.
+// coldInit builds the artificial starting basis: every arc with a negative
+// cost starts saturated (at its capacity; this halves the pivots on
+// circulations whose optimum saturates many of them), every other arc at 0,
+// and every node hangs from the root by an artificial arc carrying what is
+// left of its supply: towards the root at cost 0, from the root at the big-M
+// cost.
 func (g *Graph) coldInit() {
 	n, m := g.n, g.m
 	for a := 0; a < m; a++ {
 		g.flow[a] = 0
 		g.state[a] = stateLower
+		if g.cost[a] < 0 && g.capR[a] < Inf && g.capR[a] > 0 {
+			f := g.capR[a]
+			g.flow[a] = f
+			g.state[a] = stateUpper
+			g.sup[g.src[a]] -= f
+			g.sup[g.tgt[a]] += f
+		}
 	}
 	root := int32(n)
 	g.parent[root] = -1
@@ -293,34 +311,33 @@ func (g *Graph) pivotLoop() Status {
 	src, tgt, cost, state := g.src[:m], g.tgt[:m], g.cost[:m], g.state[:m]
 	pi := g.pi
 	eps := g.eps
-	blockSize := max(int(math.Sqrt(float64(m))), 10)
+	blockSize := max(int(blockFactor*math.Sqrt(float64(m))), 10)
 	next := g.nextArc
 	if next >= m {
 		next = 0
 	}
 	for m > 0 {
-		// Block search pivot rule (LEMON's BlockSearchPivotRule).
+		// Block search pivot rule (LEMON's BlockSearchPivotRule): scan
+		// blocks of blockSize arcs cyclically from next and take the most
+		// negative reduced cost of the first block that has one.
 		in := -1
-		minRC := -eps
-		cnt := blockSize
 		e := next
-		for scanned := 0; scanned < m; scanned++ {
-			rc := float64(state[e]) * (cost[e] + pi[src[e]] - pi[tgt[e]])
-			if rc < minRC {
-				minRC = rc
-				in = e
+		for scanned := 0; scanned < m; {
+			hi := min(e+blockSize, m)
+			best, _ := priceBlock(src[e:hi], tgt[e:hi], cost[e:hi], state[e:hi], pi, -eps)
+			scanned += hi - e
+			if best >= 0 {
+				in = e + best
+				e = hi
+				break
 			}
-			e++
+			e = hi
 			if e == m {
 				e = 0
 			}
-			cnt--
-			if cnt == 0 {
-				if in >= 0 {
-					break
-				}
-				cnt = blockSize
-			}
+		}
+		if e == m {
+			e = 0
 		}
 		if in < 0 {
 			g.nextArc = next
@@ -334,6 +351,23 @@ func (g *Graph) pivotLoop() Status {
 		}
 	}
 	return Optimal
+}
+
+// priceBlock returns the index of the arc with the most negative
+// state·reduced cost below limit in the given block, or -1.
+func priceBlock(src, tgt []int32, cost []float64, state []int8, pi []float64, limit float64) (int, float64) {
+	best := -1
+	tgt = tgt[:len(src)]
+	cost = cost[:len(src)]
+	state = state[:len(src)]
+	for i, s := range src {
+		rc := float64(state[i]) * (cost[i] + pi[s] - pi[tgt[i]])
+		if rc < limit {
+			limit = rc
+			best = i
+		}
+	}
+	return best, limit
 }
 
 // pivot brings arc in into the basis. It returns false if the cycle is
