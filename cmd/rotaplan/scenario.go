@@ -2,7 +2,6 @@ package main
 
 import (
 	"github.com/spf13/cobra"
-	"gopkg.in/yaml.v3"
 
 	"rotaplan/model"
 )
@@ -18,13 +17,15 @@ func (f *scenarioFlags) register(cmd *cobra.Command) {
 }
 
 // load reads, overrides, validates and compiles the scenario at path.
+// Validation errors in overridden values name the override (--set PATH)
+// instead of a line of the file.
 func (f *scenarioFlags) load(path string) (*model.Instance, error) {
-	var edit func(*yaml.Node) error
-	if len(f.sets) > 0 {
-		sets := f.sets
-		edit = func(root *yaml.Node) error { return model.ApplyOverrides(root, sets) }
-	}
-	sc, err := model.LoadEdited(path, edit)
+	return loadScenario(path, f.sets)
+}
+
+// loadScenario is load for an explicit list of overrides (sweep adds its own).
+func loadScenario(path string, sets []string) (*model.Instance, error) {
+	sc, err := model.LoadOverridden(path, sets)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,257 @@
+package model
+
+import (
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+const tinyPath = "../examples/tiny.yaml"
+
+// tiny loads examples/tiny.yaml with overrides.
+func tiny(t *testing.T, sets ...string) *Instance {
+	t.Helper()
+	sc, err := LoadOverridden(tinyPath, sets)
+	if err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	in, err := Compile(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return in
+}
+
+// mv writes a plan move "teacher to [subject]"; its line is its index + 1.
+func plan(moves ...string) *Plan {
+	p := &Plan{Version: 1}
+	for i, m := range moves {
+		f := strings.Fields(m)
+		pm := PlanMove{Teacher: f[0], To: f[1], Pos: Pos{File: "plan.yaml", Line: i + 1, Col: 5}}
+		if len(f) > 2 {
+			pm.Subject = f[2]
+		}
+		p.Moves = append(p.Moves, pm)
+	}
+	return p
+}
+
+func TestCheckCleanPlan(t *testing.T) {
+	// With the pin T05 -> T1 alone, U1's quota is met (1 of target 1, a
+	// backbone teacher) and U2's is the only miss; without quotas, nothing.
+	in := tiny(t, "policy.quotas[0].min_share=0")
+	fs, err := CheckPlan(in, plan("T05 T1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) != 0 {
+		t.Errorf("clean plan: got findings %v", fs)
+	}
+	in = tiny(t)
+	fs, _ = CheckPlan(in, plan("T05 T1"))
+	if len(fs) != 1 || fs[0].Rule != RuleQuota || !strings.Contains(fs[0].Message, "/ U2: 0 moves, target 1") {
+		t.Errorf("want only U2's quota miss, got %v", fs)
+	}
+}
+
+func TestCheckFindsEachViolation(t *testing.T) {
+	cases := []struct {
+		name  string
+		sets  []string
+		moves []string
+		rule  string
+		want  []string // substrings of the message
+		lines []int    // plan lines of the offending moves
+	}{
+		{"moved twice", nil, []string{"T05 T1", "T01 T1", "T01 R1"}, RuleH1,
+			[]string{"T01 is moved 2 times", "T1 (chinese)", "R1 (chinese)"}, []int{2, 3}},
+		{"route", nil, []string{"T05 T1", "T10 U1"}, RuleH1,
+			[]string{"T10 U2 -> U1", "no route allows U2 -> U1"}, []int{2}},
+		{"max_km", []string{"policy.limits.max_km=5"}, []string{"T05 T1", "T06 R1 pe"}, RuleH1,
+			[]string{"T06 U1 -> R1 (pe)", "km > max_km 5"}, []int{2}},
+		{"ineligible", nil, []string{"T05 T1", "T03 T1"}, RuleH1,
+			[]string{"T03", "not eligible: 3 years at U1 < 6"}, []int{2}},
+		{"forbidden outright", nil, []string{"T05 T1", "T11 R1"}, RuleH1,
+			[]string{"T11 is forbidden to move"}, []int{2}},
+		{"forbidden destination", []string{"forbid=[{teacher: T06, to: R1}]"}, []string{"T05 T1", "T06 R1 pe"}, RuleH1,
+			[]string{"T06 is forbidden to go to R1"}, []int{2}},
+		{"cannot teach", nil, []string{"T05 T1", "T06 R1 music"}, RuleH1,
+			[]string{"T06 cannot teach music"}, []int{2}},
+		{"over-filled post", nil, []string{"T05 T1", "T08 T1", "T15 T1"}, RuleH2,
+			[]string{"T1 music: 2 arrive (T08, T15), 0 leave, 1 post open", "1 too many"}, []int{2, 3}},
+		{"source emptied", nil, []string{"T05 T1", "T08 R1"}, RuleH3,
+			[]string{"U1 music: 1 leaves (T08), 0 arrive, surplus 0 + source_deficit 0", "1 short"}, []int{2}},
+		{"outflow", []string{"policy.limits.max_outflow_share=0.2"}, []string{"T05 T1", "T06 R1 pe"}, RuleH4,
+			[]string{"U1: 2 teachers leave (T05, T06), at most 1 may", "0.2 x 9 teachers"}, []int{1, 2}},
+		{"missing pin", nil, []string{"T06 R1 pe"}, RuleH1,
+			[]string{"pin T05 -> T1 (math) is missing"}, nil},
+		{"pin other subject", []string{"pins=[{teacher: T06, to: R1, subject: pe}]"}, []string{"T06 R1 math"}, RuleH1,
+			[]string{"pin T06 -> R1 (pe) is not kept: the plan moves T06 to R1 (math)"}, []int{1}},
+		{"pin other school", nil, []string{"T05 R1"}, RuleH1,
+			[]string{"pin T05 -> T1 (math) is not kept", "R1 (math)"}, []int{1}},
+		{"count quota", nil, []string{"T05 T1"}, RuleQuota,
+			[]string{"城区学校交流比例 / U2: 0 moves, target 1 = ceil(min_share 0.1 x 4 eligible); 1 short"}, nil},
+		{"backbone share", []string{"pins=[]"}, []string{"T06 R1 pe"}, RuleBackbone,
+			[]string{"城区学校交流比例 / U1: 0 backbone of 1 move, need min_backbone_share 0.2 x 1 = 0.2; 0.2 short"}, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			in := tiny(t, c.sets...)
+			fs, err := CheckPlan(in, plan(c.moves...))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var hit *Finding
+			for i, f := range fs {
+				ok := f.Rule == c.rule
+				for _, w := range c.want {
+					ok = ok && strings.Contains(f.Message, w)
+				}
+				if ok {
+					hit = &fs[i]
+					break
+				}
+			}
+			if hit == nil {
+				t.Fatalf("no %s finding with %q; got:\n%s", c.rule, c.want, dump(fs))
+			}
+			var lines []int
+			for _, p := range hit.Moves {
+				lines = append(lines, p.Line)
+			}
+			if !equalInts(lines, c.lines) {
+				t.Errorf("offending lines %v, want %v", lines, c.lines)
+			}
+			if hit.Severity != SeverityError {
+				t.Errorf("severity %q", hit.Severity)
+			}
+			if c.lines == nil && hit.At.Line == 0 {
+				t.Errorf("a finding without a move should point at the scenario entity, got %v", hit.At)
+			}
+			if hit.Hard() != strings.HasPrefix(c.rule, "H") {
+				t.Errorf("Hard() = %v for %s", hit.Hard(), c.rule)
+			}
+		})
+	}
+}
+
+func TestCheckUnknownNamesAreInputErrors(t *testing.T) {
+	in := tiny(t)
+	_, err := CheckPlan(in, plan("T05 T1", "T99 R1", "T06 X9"))
+	if err == nil {
+		t.Fatal("want an error")
+	}
+	msg := err.Error()
+	for _, w := range []string{`plan.yaml:2:5: move: teacher "T99"`, `plan.yaml:3:5: move of teacher T06: school "X9"`} {
+		if !strings.Contains(msg, w) {
+			t.Errorf("error %q lacks %q", msg, w)
+		}
+	}
+}
+
+func TestCheckIsDeterministicAndSorted(t *testing.T) {
+	in := tiny(t, "policy.limits.max_outflow_share=0.2")
+	p := plan("T08 T1", "T15 T1", "T03 T1", "T06 R1 pe", "T01 R1", "T01 T1")
+	a, _ := CheckPlan(in, p)
+	for range 5 {
+		b, _ := CheckPlan(in, p)
+		if dump(a) != dump(b) {
+			t.Fatalf("findings differ between runs:\n%s\n---\n%s", dump(a), dump(b))
+		}
+	}
+	for i := 1; i < len(a); i++ {
+		if ruleRank[a[i-1].Rule] > ruleRank[a[i].Rule] {
+			t.Errorf("findings not sorted by rule: %s before %s", a[i-1].Rule, a[i].Rule)
+		}
+	}
+}
+
+// TestCheckAgreesWithEvaluate cross-checks the checker's recount against
+// Evaluate on random plans: H2/H3/H4 fire exactly where Evaluate's flows
+// break them, and quota findings exactly for the units Evaluate says are unmet.
+func TestCheckAgreesWithEvaluate(t *testing.T) {
+	in := tiny(t, "policy.limits.max_outflow_share=0.3", "policy.limits.source_deficit=1",
+		"policy.quotas=[{name: q, from: {category: [urban]}, min_share: 0.3, min_backbone_share: 0.5}, {name: all, each: false, min_share: 0.2}]")
+	r := rand.New(rand.NewPCG(1, 2))
+	T, S := len(in.Scenario.Teachers), len(in.Scenario.Schools)
+	for iter := range 300 {
+		var moves []Placement
+		for range r.IntN(8) {
+			t := r.IntN(T)
+			moves = append(moves, Placement{Teacher: t, To: r.IntN(S), Subject: in.Teaches[t][r.IntN(len(in.Teaches[t]))]})
+		}
+		fs := Check(in, moves, nil)
+		o := Evaluate(in, moves)
+		count := map[string]int{}
+		for _, f := range fs {
+			count[f.Rule]++
+		}
+		var h2, h3, h4, q, b int
+		for c := range o.In {
+			if o.In[c]-o.Out[c] > in.Short(c) {
+				h2++
+			}
+			if o.Out[c]-o.In[c] > in.Surplus(c)+in.Scenario.Policy.Limits.SourceDeficit {
+				h3++
+			}
+		}
+		for s := range S {
+			if o.Moved[s] > in.OutflowCap[s] {
+				h4++
+			}
+		}
+		for _, u := range o.Units {
+			if u.CountShort > 0 {
+				q++
+			}
+			if u.BackboneShort > 1e-9 {
+				b++
+			}
+		}
+		got := [5]int{count[RuleH2], count[RuleH3], count[RuleH4], count[RuleQuota], count[RuleBackbone]}
+		want := [5]int{h2, h3, h4, q, b}
+		if got != want {
+			t.Fatalf("iteration %d, moves %v: H2,H3,H4,quota,backbone findings %v, Evaluate says %v\n%s", iter, moves, got, want, dump(fs))
+		}
+		// A plan without H1 findings has only allowed moves, one per teacher.
+		if count[RuleH1] == 0 {
+			seen := map[int]bool{}
+			for _, m := range moves {
+				if seen[m.Teacher] || (in.Pin[m.Teacher] < 0 && !in.Allowed(m.Teacher, m.To, m.Subject)) {
+					t.Fatalf("iteration %d: no H1 finding for %v", iter, moves)
+				}
+				seen[m.Teacher] = true
+			}
+		}
+	}
+}
+
+func TestFmtShort(t *testing.T) {
+	if got := fmtShort(0.1 + 0.2); got != "0.3" {
+		t.Errorf("fmtShort(0.1+0.2) = %s", got)
+	}
+	if got := fmtShort(math.Inf(1)); got != "+Inf" {
+		t.Errorf("fmtShort(Inf) = %s", got)
+	}
+}
+
+func dump(fs []Finding) string {
+	var b strings.Builder
+	for _, f := range fs {
+		b.WriteString(f.Rule + " " + f.Message + "\n")
+	}
+	return b.String()
+}
+
+func equalInts(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
