@@ -11,15 +11,15 @@ import (
 
 func TestOverridesByIndexIDAndCreatedKeys(t *testing.T) {
 	sc, err := LoadOverridden(tinyPath, []string{
-		"policy.quotas[0].min_share=0.15",       // list index
-		"schools[R1].demand.music=3",            // list item by id
-		"teachers[T03].years=9",                 // teacher by id
-		"objective.km=2",                        // creates the objective mapping
-		"policy.eligibility.age_limit.male=50",  // creates age_limit
-		"pins[T05].to=R1",                       // pin by teacher
-		"forbid[0]={teacher: T11, to: T1}",      // replace a whole item
-		"policy.quotas[城区学校交流比例].each=false", // quota by name
-		"name=what if",                          // a plain string
+		"policy.quotas[0].min_share=0.15",      // list index
+		"schools[R1].demand.music=3",           // list item by id
+		"teachers[T03].years=9",                // teacher by id
+		"objective.km=2",                       // creates the objective mapping
+		"policy.eligibility.age_limit.male=50", // creates age_limit
+		"pins[T05].to=R1",                      // pin by teacher
+		"forbid[0]={teacher: T11, to: T1}",     // replace a whole item
+		"policy.quotas[城区学校交流比例].each=false",   // quota by name
+		"name=what if",                         // a plain string
 	})
 	if err != nil {
 		t.Fatal(err)
