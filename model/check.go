@@ -29,9 +29,10 @@ const (
 	RuleH4       = "H4"       // max_outflow_share
 	RuleQuota    = "quota"    // a quota unit's count target
 	RuleBackbone = "backbone" // a quota unit's backbone share
+	RulePlan     = "plan"     // a warning: the plan file disagrees with the scenario about a move
 )
 
-var ruleRank = map[string]int{RuleH1: 1, RuleH2: 2, RuleH3: 3, RuleH4: 4, RuleQuota: 5, RuleBackbone: 6}
+var ruleRank = map[string]int{RulePlan: 0, RuleH1: 1, RuleH2: 2, RuleH3: 3, RuleH4: 4, RuleQuota: 5, RuleBackbone: 6}
 
 // Finding is one broken rule or missed quota.
 type Finding struct {
@@ -48,7 +49,9 @@ type Finding struct {
 func (f Finding) Hard() bool { return strings.HasPrefix(f.Rule, "H") }
 
 // CheckPlan resolves the plan's moves and checks them; unknown teachers,
-// schools or subjects are an ErrorList at the moves' positions.
+// schools or subjects are an ErrorList at the moves' positions. A move
+// whose from differs from the teacher's school in the scenario adds a
+// warning (rule "plan") before the findings of Check.
 func CheckPlan(in *Instance, p *Plan) ([]Finding, error) {
 	moves, err := Placements(in, p)
 	if err != nil {
@@ -58,7 +61,16 @@ func CheckPlan(in *Instance, p *Plan) ([]Finding, error) {
 	for i, m := range p.Moves {
 		pos[i] = m.Pos
 	}
-	return Check(in, moves, pos), nil
+	var stale []Finding
+	for i, m := range p.Moves {
+		t := moves[i].Teacher
+		if home := in.Scenario.Teachers[t].School; m.From != "" && m.From != home {
+			stale = append(stale, Finding{Rule: RulePlan, Severity: SeverityWarning, Teachers: []string{m.Teacher},
+				Schools: []string{home, m.From}, Moves: []Pos{m.Pos},
+				Message: fmt.Sprintf("the plan moves %s from %s, the scenario has %s at %s: was the plan made for another roster?", m.Teacher, m.From, m.Teacher, home)})
+		}
+	}
+	return append(stale, Check(in, moves, pos)...), nil
 }
 
 // Check verifies moves against the hard rules H1-H4 and the quotas of the

@@ -255,3 +255,21 @@ func equalInts(a, b []int) bool {
 	}
 	return true
 }
+
+func TestCheckPlanWarnsAboutStaleFrom(t *testing.T) {
+	in := tiny(t, "policy.quotas=")
+	p := plan("T05 T1")
+	p.Moves[0].From = "U2"
+	fs, err := CheckPlan(in, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) != 1 || fs[0].Rule != RulePlan || fs[0].Severity != SeverityWarning ||
+		!strings.Contains(fs[0].Message, "the plan moves T05 from U2, the scenario has T05 at U1") || fs[0].Moves[0].Line != 1 {
+		t.Errorf("findings:\n%s", dump(fs))
+	}
+	p.Moves[0].From = "U1"
+	if fs, _ := CheckPlan(in, p); len(fs) != 0 {
+		t.Errorf("findings:\n%s", dump(fs))
+	}
+}
