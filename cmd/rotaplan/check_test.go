@@ -6,12 +6,16 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+
+	"rotaplan/model"
+	"rotaplan/solver"
 )
 
 // update rewrites the golden files under testdata/ (go test -update). It is
@@ -209,5 +213,46 @@ func TestCheckScenarioHash(t *testing.T) {
 	code, out, _ = invokeMain("check", tinyScenario, plan, "--allow-quota-shortfall")
 	if code != ExitOK || !strings.Contains(out, "warning: scenario: the plan was made for another version") {
 		t.Errorf("exit %d:\n%s", code, out)
+	}
+}
+
+// solvedPlan solves the scenario with the solver and writes the plan file
+// the way plan does (model.NewPlan, model.WritePlan), into dir.
+func solvedPlan(t *testing.T, scenario, dir string) string {
+	t.Helper()
+	in, err := loadScenario(scenario, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := solver.Solve(t.Context(), in, nil)
+	if err != nil {
+		skipUnsolved(t, err.Error())
+		t.Fatalf("%s: %v", scenario, err)
+	}
+	if res.Status == solver.Infeasible {
+		t.Fatalf("%s: infeasible: %v", scenario, res.Conflicts)
+	}
+	path := filepath.Join(dir, strings.TrimSuffix(filepath.Base(scenario), ".yaml")+".plan.yaml")
+	err = model.WriteFileAtomic(path, func(w io.Writer) error { return model.WritePlan(w, model.NewPlan(in, res.Moves), "yaml") })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// A solved plan passes check on every example: the solver and the
+// independent checker agree on the hard rules.
+func TestSolvedExamplesPassCheck(t *testing.T) {
+	examples, err := filepath.Glob("../../examples/*.yaml")
+	if err != nil || len(examples) == 0 {
+		t.Fatalf("no examples: %v", err)
+	}
+	dir := t.TempDir()
+	for _, ex := range examples {
+		plan := solvedPlan(t, ex, dir)
+		code, out, errs := invokeMain("check", ex, plan, "--allow-quota-shortfall")
+		if code != ExitOK || strings.Contains(out, "error:") {
+			t.Errorf("%s: check exit %d:\n%s%s", ex, code, out, errs)
+		}
 	}
 }
