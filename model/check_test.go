@@ -1,8 +1,11 @@
 package model
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -272,4 +275,69 @@ func TestCheckPlanWarnsAboutStaleFrom(t *testing.T) {
 	if fs, _ := CheckPlan(in, p); len(fs) != 0 {
 		t.Errorf("findings:\n%s", dump(fs))
 	}
+}
+
+// bigScenario writes a county of S schools with n teachers each.
+func bigScenario(b *testing.B, S, n int) *Instance {
+	b.Helper()
+	subjects := []string{"chinese", "math", "english", "music", "pe", "art"}
+	r := rand.New(rand.NewPCG(7, 7))
+	var sb strings.Builder
+	sb.WriteString("version: 1\nyear: 2027\nschools:\n")
+	cats := []string{"urban", "town", "rural"}
+	for s := range S {
+		fmt.Fprintf(&sb, "  - {id: S%04d, category: %s, group: G%d, location: {lat: %.3f, lon: %.3f}, demand: {", s, cats[s%3], s%20,
+			30+r.Float64(), 103+r.Float64())
+		for k, subj := range subjects {
+			if k > 0 {
+				sb.WriteString(", ")
+			}
+			fmt.Fprintf(&sb, "%s: %d", subj, n/len(subjects)+r.IntN(3)-1)
+		}
+		sb.WriteString("}}\n")
+	}
+	sb.WriteString("teachers:\n")
+	for s := range S {
+		for i := range n {
+			bb := "none"
+			if r.IntN(5) == 0 {
+				bb = "county"
+			}
+			fmt.Fprintf(&sb, "  - {id: T%04d%03d, school: S%04d, subject: %s, years: %d, backbone: %s}\n", s, i, s, subjects[r.IntN(len(subjects))], r.IntN(12), bb)
+		}
+	}
+	sb.WriteString("policy:\n  quotas:\n    - {name: q, from: {category: [urban]}, min_share: 0.1, min_backbone_share: 0.2}\n")
+	sb.WriteString("  limits: {max_km: 60, max_outflow_share: 0.15}\n  routes:\n    - {from: {category: [urban, town]}, to: {category: [rural]}}\n    - {same_group: true}\n")
+	path := filepath.Join(b.TempDir(), "big.yaml")
+	if err := os.WriteFile(path, []byte(sb.String()), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	sc, err := Load(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	in, err := Compile(sc)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return in
+}
+
+// BenchmarkCheck checks a plan of 1500 random moves in a county of 200
+// schools and 10,000 teachers.
+func BenchmarkCheck(b *testing.B) {
+	in := bigScenario(b, 200, 50)
+	r := rand.New(rand.NewPCG(1, 1))
+	T, S := len(in.Scenario.Teachers), len(in.Scenario.Schools)
+	var moves []Placement
+	for range 1500 {
+		t := r.IntN(T)
+		moves = append(moves, Placement{Teacher: t, To: r.IntN(S), Subject: in.Subject[t]})
+	}
+	b.ResetTimer()
+	var n int
+	for b.Loop() {
+		n = len(Check(in, moves, nil))
+	}
+	b.ReportMetric(float64(n), "findings")
 }
