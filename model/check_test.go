@@ -10,12 +10,118 @@ import (
 	"testing"
 )
 
-const tinyPath = "../examples/tiny.yaml"
+// tinyYAML is a copy of examples/tiny.yaml, kept here so that edits to the
+// example do not change what these tests expect.
+const tinyYAML = `# A county small enough to follow by hand: two urban schools with more math and
+# Chinese teachers than posts, a town school and a village school short of
+# music and PE. See the README walk-through.
+version: 1
+name: 小县 2027 学年交流轮岗 (tiny example)
+year: 2027
 
-// tiny loads examples/tiny.yaml with overrides.
+subjects:
+  chinese: {name: 语文}
+  math: {name: 数学}
+  music: {name: 音乐, priority: 2}
+  pe: {name: 体育, priority: 2}
+
+schools:
+  - id: U1
+    name: 城关第一小学
+    category: urban
+    tier: 1
+    group: G1
+    stage: primary
+    students: 600
+    location: {lat: 30.680, lon: 103.850}
+    demand: {chinese: 3, math: 2, music: 1, pe: 1}
+  - id: U2
+    name: 城关第二小学
+    category: urban
+    tier: 2
+    stage: primary
+    students: 500
+    location: {lat: 30.700, lon: 103.880}
+    demand: {chinese: 2, math: 2, music: 1, pe: 1}
+  - id: T1
+    name: 永宁镇中心小学
+    category: town
+    tier: 2
+    group: G1
+    stage: primary
+    students: 300
+    location: {lat: 30.640, lon: 103.800}
+    demand: {chinese: 2, math: 2, music: 1, pe: 1}
+  - id: R1
+    name: 金马村小
+    category: rural
+    tier: 3
+    group: G1
+    stage: primary
+    students: 120
+    location: {lat: 30.600, lon: 103.760}
+    priority: 2
+    demand: {chinese: 1, math: 1, music: 1, pe: 1}
+
+teachers:
+  - {id: T01, name: 张敏, school: U1, subject: chinese, years: 8, age: 41, gender: female, backbone: county}
+  - {id: T02, name: 李强, school: U1, subject: chinese, years: 7, age: 38, gender: male}
+  - {id: T03, name: 王芳, school: U1, subject: chinese, years: 3, age: 29, gender: female}
+  - {id: T04, name: 赵磊, school: U1, subject: chinese, years: 12, age: 47, gender: male, exempt: 学科带头人项目}
+  - {id: T05, name: 陈静, school: U1, subject: math, years: 9, age: 44, gender: female, backbone: city, wishes: [T1]}
+  - {id: T06, name: 刘洋, school: U1, subject: math, years: 6, age: 33, gender: male, also: [pe]}
+  - {id: T07, name: 杨帆, school: U1, subject: math, years: 2, age: 26, gender: male}
+  - {id: T08, name: 黄丽, school: U1, subject: music, years: 10, age: 39, gender: female, also: [chinese]}
+  - {id: T09, name: 周杰, school: U1, subject: pe, years: 4, age: 31, gender: male}
+  - {id: T10, name: 吴倩, school: U2, subject: chinese, years: 6, age: 36, gender: female, wishes: [R1, T1]}
+  - {id: T11, name: 徐刚, school: U2, subject: chinese, years: 15, age: 52, gender: male, backbone: school}
+  - {id: T12, name: 孙悦, school: U2, subject: chinese, years: 1, age: 24, gender: female}
+  - {id: T13, name: 马超, school: U2, subject: math, years: 11, age: 45, gender: male, backbone: county, also: [pe]}
+  - {id: T14, name: 朱琳, school: U2, subject: math, years: 6, age: 35, gender: female, last_rotated: 2025}
+  - {id: T15, name: 胡军, school: U2, subject: music, years: 7, age: 40, gender: male, volunteer: true}
+  - {id: T16, name: 郭敏, school: T1, subject: chinese, years: 9, age: 43, gender: female}
+  - {id: T17, name: 何平, school: T1, subject: chinese, years: 5, age: 30, gender: male}
+  - {id: T18, name: 高翔, school: T1, subject: math, years: 2, age: 27, gender: male}
+  - {id: T19, name: 林雪, school: R1, subject: chinese, years: 4, age: 28, gender: female}
+  - {id: T20, name: 罗刚, school: R1, subject: math, years: 10, age: 50, gender: male}
+
+policy:
+  eligibility:
+    min_years: 6
+    cooldown_years: 3
+  quotas:
+    - name: 城区学校交流比例
+      from: {category: [urban]}
+      each: true
+      min_share: 0.10
+      min_backbone_share: 0.20
+  limits:
+    max_km: 40
+    max_outflow_share: 0.5
+  routes:
+    - {from: {category: [urban]}, to: {category: [town, rural]}}
+    - {same_group: true}
+
+pins:
+  - {teacher: T05, to: T1}
+forbid:
+  - {teacher: T11}
+`
+
+// tinyFile writes tinyYAML into a temporary folder and returns its path.
+func tinyFile(t testing.TB) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "tiny.yaml")
+	if err := os.WriteFile(path, []byte(tinyYAML), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// tiny loads the tiny example with overrides.
 func tiny(t *testing.T, sets ...string) *Instance {
 	t.Helper()
-	sc, err := LoadOverridden(tinyPath, sets)
+	sc, err := LoadOverridden(tinyFile(t), sets)
 	if err != nil {
 		t.Fatalf("load: %v", err)
 	}

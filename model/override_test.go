@@ -10,7 +10,7 @@ import (
 )
 
 func TestOverridesByIndexIDAndCreatedKeys(t *testing.T) {
-	sc, err := LoadOverridden(tinyPath, []string{
+	sc, err := LoadOverridden(tinyFile(t), []string{
 		"policy.quotas[0].min_share=0.15",      // list index
 		"schools[R1].demand.music=3",           // list item by id
 		"teachers[T03].years=9",                // teacher by id
@@ -52,7 +52,7 @@ func TestOverridesByIndexIDAndCreatedKeys(t *testing.T) {
 }
 
 func TestOverrideValueTypes(t *testing.T) {
-	sc, err := LoadOverridden(tinyPath, []string{
+	sc, err := LoadOverridden(tinyFile(t), []string{
 		"teachers[T06].also=[pe, music]",
 		"schools[U1].location={lat: 30.5, lon: 103.5}",
 		"teachers[T01].volunteer=true",
@@ -97,7 +97,7 @@ func TestOverrideBadPaths(t *testing.T) {
 		{"name=[unclosed", "not valid YAML"},
 	}
 	for _, c := range cases {
-		_, err := LoadOverridden(tinyPath, []string{c.set})
+		_, err := LoadOverridden(tinyFile(t), []string{c.set})
 		if c.want == "" {
 			if err != nil {
 				t.Errorf("%s: unexpected error %v", c.set, err)
@@ -111,7 +111,7 @@ func TestOverrideBadPaths(t *testing.T) {
 }
 
 func TestOverrideErrorsAllAtOnce(t *testing.T) {
-	_, err := LoadOverridden(tinyPath, []string{"schools[X].id=1", "policy.quotas[0].min_share=0.2", "teachers[Y].years=1"})
+	_, err := LoadOverridden(tinyFile(t), []string{"schools[X].id=1", "policy.quotas[0].min_share=0.2", "teachers[Y].years=1"})
 	list, ok := err.(ErrorList)
 	if !ok || len(list) != 2 {
 		t.Fatalf("want 2 errors, got %v", err)
@@ -123,7 +123,7 @@ func TestOverrideErrorsAllAtOnce(t *testing.T) {
 
 // Validation errors in a value set by --set name the override, never a line.
 func TestOverrideValidationErrorsNameTheOverride(t *testing.T) {
-	_, err := LoadOverridden(tinyPath, []string{"objective.km=1", "policy.quotas[0].min_share=1.5", "schools[U1].demand={music: x}"})
+	_, err := LoadOverridden(tinyFile(t), []string{"objective.km=1", "policy.quotas[0].min_share=1.5", "schools[U1].demand={music: x}"})
 	if err == nil {
 		t.Fatal("want errors")
 	}
