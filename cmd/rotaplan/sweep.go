@@ -78,6 +78,9 @@ line per combination of the other varied values.`,
 	return cmd
 }
 
+// sweepSolve solves one point; tests of the sweep's plumbing replace it.
+var sweepSolve = solver.Solve
+
 // sweepColumns are the result columns, in output order.
 var sweepColumns = []string{"status", "moves", "quota_short", "backbone_short", "filled", "emptied", "km", "z"}
 
@@ -272,7 +275,7 @@ func runSweep(ctx context.Context, opts *sweepOptions, st Streams) error {
 		go func() {
 			defer wg.Done()
 			for p := range next {
-				p.res, p.err = solver.Solve(ctx, p.in, settings)
+				p.res, p.err = sweepSolve(ctx, p.in, settings)
 				if p.err == nil && p.res.Status != solver.Infeasible {
 					p.out = model.Evaluate(p.in, p.res.Moves)
 				}

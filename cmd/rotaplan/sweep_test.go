@@ -2,12 +2,15 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
+	"encoding/json"
 	"encoding/xml"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"rotaplan/model"
@@ -212,5 +215,75 @@ func TestSweepSVGFile(t *testing.T) {
 	}
 	if !strings.HasPrefix(out, "policy.quotas[0].min_share  z") {
 		t.Errorf("--columns z,moves:\n%s", out)
+	}
+}
+
+// TestSweepPlumbing replaces the solver by one that moves the pinned
+// teacher plus, when max_km allows it, T06 to R1 in pe, and that finishes
+// the points in reverse order: rows must still come out in grid order with
+// the metrics of each point's own plan.
+func TestSweepPlumbing(t *testing.T) {
+	var mu sync.Mutex
+	started := 0
+	release := make([]chan struct{}, 4)
+	for i := range release {
+		release[i] = make(chan struct{})
+	}
+	orig := sweepSolve
+	defer func() { sweepSolve = orig }()
+	fake := func(in *model.Instance) *solver.Result {
+		moves := []model.Placement{{Teacher: in.TeacherIndex["T05"], To: in.SchoolIndex["T1"], Subject: in.SubjectIndex["math"]}}
+		t06 := model.Placement{Teacher: in.TeacherIndex["T06"], To: in.SchoolIndex["R1"], Subject: in.SubjectIndex["pe"]}
+		if in.Allowed(t06.Teacher, t06.To, t06.Subject) {
+			moves = append(moves, t06)
+		}
+		if *in.Scenario.Policy.Limits.MaxKm < 5 {
+			return &solver.Result{Status: solver.Infeasible}
+		}
+		return &solver.Result{Status: solver.Optimal, Moves: moves, Objective: model.Evaluate(in, moves).Terms.Total()}
+	}
+	sweepSolve = func(ctx context.Context, in *model.Instance, _ *solver.Settings) (*solver.Result, error) {
+		mu.Lock()
+		i := started
+		started++
+		mu.Unlock()
+		if i+1 < len(release) {
+			<-release[i+1] // wait for the next point to finish first
+		}
+		defer close(release[i])
+		return fake(in), nil
+	}
+	code, out, errs := invokeMain("sweep", tinyScenario, "--vary", "policy.limits.max_km=0:15:5", "--format", "csv", "--jobs", "4")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	// Worked by hand: U1 -> T1 is 6.53 km, U1 -> R1 12.38 km (T06 moves
+	// only when max_km is 15). T05 alone: quota 1000 (U2 moves nobody) -
+	// fill 100 (T1 math) + km 6.53 - wish 50 (T1 is T05's only wish) =
+	// 856.53. With T06: fill -400 (R1 pe, priority 2 x 2) +100 (U1 math
+	// left a post short), deficit +200, km 18.91: 768.91, 2 filled, 1 emptied;
+	// U1 sends 2 with 1 backbone >= 0.2 x 2, so no backbone shortfall.
+	want := `policy.limits.max_km,status,moves,quota_short,backbone_short,filled,emptied,km,z
+0,infeasible,,,,,,,
+5,optimal,1,1,0,1,0,6.5,856.53
+10,optimal,1,1,0,1,0,6.5,856.53
+15,optimal,2,1,0,2,1,18.9,768.91
+`
+	if out != want {
+		t.Errorf("got:\n%s\nwant:\n%s", out, want)
+	}
+	if started != 4 {
+		t.Errorf("%d points solved, want 4", started)
+	}
+	sweepSolve = func(ctx context.Context, in *model.Instance, _ *solver.Settings) (*solver.Result, error) {
+		return fake(in), nil
+	}
+	_, js, _ := invokeMain("sweep", tinyScenario, "--vary", "policy.limits.max_km=5:15:10", "--format", "json", "--jobs", "1")
+	var r sweepJSON
+	if err := json.Unmarshal([]byte(js), &r); err != nil {
+		t.Fatalf("%v\n%s", err, js)
+	}
+	if len(r.Points) != 2 || r.Vary[0] != "policy.limits.max_km" || r.Points[1].Values[0] != "15" || *r.Points[1].Moves != 2 || r.Points[1].Terms == nil {
+		t.Errorf("json:\n%s", js)
 	}
 }
