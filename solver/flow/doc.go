@@ -32,7 +32,8 @@
 // Each pivot costs O(√m) for pricing plus O(n) in the worst case for the tree
 // update (in practice the changed subtree is small). The number of pivots is
 // not polynomially bounded in theory (the primal network simplex with block
-// search is exponential in the worst case) but is near-linear in practice; the
+// search is exponential in the worst case) but is modest in practice (about 11 per node on the
+// benchmark network below); the
 // algorithm always terminates because strongly feasible trees exclude cycling.
 //
 // # Warm starts
@@ -52,7 +53,8 @@
 // 12,000 school-subject cells, 1.72M arcs, 2-core AMD EPYC: cold solve about
 // 3.1 s (1.04M pivots, over 90% degenerate), warm re-solve after changing 10%
 // of the move costs about 0.3 s (~90k pivots); no allocation per pivot and
-// none per re-solve.
+// none per re-solve after cost changes (a bounds change allocates one O(n)
+// scratch slice).
 //
 // # Floating-point costs
 //
