@@ -38,8 +38,10 @@ and to, subject defaults to the teacher's subject) against the scenario:
 
 Each finding names the teachers and schools involved and points at the
 plan line of the offending moves (or at the pin or quota rule in the
-scenario). A plan made for another version of the scenario (its
-scenario.sha256 differs) is checked anyway, with a warning.
+scenario). PLAN "-" reads a YAML or JSON plan from standard input. A plan
+made for another version of the scenario (its scenario.sha256 differs) is
+checked anyway, with a warning, and so is a move whose from is not the
+teacher's school in the scenario.
 
 Formats: text (file:line:col: severity: rule: message), json (see below),
 github (workflow annotations ::error file=PLAN,line=N::message).
@@ -79,7 +81,7 @@ func runCheck(opts *checkOptions, st Streams) error {
 	if err != nil {
 		return err
 	}
-	plan, err := model.ReadPlan(opts.planPath)
+	plan, err := readPlanArg(opts.planPath, st.In)
 	if err != nil {
 		return err
 	}
@@ -121,6 +123,18 @@ func runCheck(opts *checkOptions, st Streams) error {
 		return errViolations
 	}
 	return nil
+}
+
+// readPlanArg reads the plan file, or YAML/JSON from stdin when path is "-".
+func readPlanArg(path string, stdin io.Reader) (*model.Plan, error) {
+	if path != "-" {
+		return model.ReadPlan(path)
+	}
+	data, err := io.ReadAll(stdin)
+	if err != nil {
+		return nil, err
+	}
+	return model.DecodePlan("-", data)
 }
 
 func shortHash(h string) string {

@@ -256,3 +256,12 @@ func TestSolvedExamplesPassCheck(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckPlanFromStdin(t *testing.T) {
+	var out, errb bytes.Buffer
+	plan := "moves:\n  - {teacher: T05, to: T1}\n  - {teacher: T08, to: R1}\n"
+	code := Main([]string{"check", tinyScenario, "-", "--allow-quota-shortfall"}, Streams{In: strings.NewReader(plan), Out: &out, Err: &errb})
+	if code != ExitViolations || !strings.Contains(out.String(), "-:3:5: error: H3: U1 music: 1 leaves (T08)") {
+		t.Errorf("exit %d:\n%s%s", code, out.String(), errb.String())
+	}
+}
