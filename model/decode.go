@@ -61,13 +61,7 @@ func Parse(file string, data []byte) (*yaml.Node, error) {
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		line, msg := 1, err.Error()
-		if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
-			if m[1] != "" {
-				line, _ = strconv.Atoi(m[1])
-			}
-			msg = m[2]
-		}
+		line, msg := syntaxLine(data, err)
 		return nil, ErrorList{{Pos: Pos{File: file, Line: line, Col: 1}, Msg: "YAML syntax: " + msg}}
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 ||
@@ -75,6 +69,52 @@ func Parse(file string, data []byte) (*yaml.Node, error) {
 		return nil, ErrorList{{Pos: Pos{File: file, Line: 1, Col: 1}, Msg: "the scenario file is empty"}}
 	}
 	return doc.Content[0], nil
+}
+
+// syntaxLine finds the line of a YAML syntax error. yaml.v3 reports the line
+// where the enclosing construct starts, counted from 0 for parser errors and
+// from 1 for scanner errors, and no line at all for some errors. The problem
+// itself is on the first line whose prefix of the file fails with the same
+// message, at or after the reported line: parse growing prefixes to find it.
+func syntaxLine(data []byte, err error) (int, string) {
+	line, msg := 1, err.Error()
+	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+		if m[1] != "" {
+			line, _ = strconv.Atoi(m[1])
+		}
+		msg = m[2]
+	}
+	reported := max(line, 1)
+	// Offsets of line ends: ends[i] is the end of line i+1, newline included.
+	var ends []int
+	for i, b := range data {
+		if b == '\n' {
+			ends = append(ends, i+1)
+		}
+	}
+	if len(ends) == 0 || ends[len(ends)-1] != len(data) {
+		ends = append(ends, len(data))
+	}
+	budget := 64 << 20 // bytes parsed at most; past it keep yaml's line
+	for k := reported; k <= len(ends); k++ {
+		end := ends[k-1]
+		if budget -= end; budget < 0 {
+			break
+		}
+		var n yaml.Node
+		perr := yaml.Unmarshal(data[:end], &n)
+		if perr == nil {
+			continue
+		}
+		pmsg := perr.Error()
+		if m := yamlLineRE.FindStringSubmatch(pmsg); m != nil {
+			pmsg = m[2]
+		}
+		if pmsg == msg {
+			return k, msg
+		}
+	}
+	return reported, msg
 }
 
 // Decode decodes and validates a parsed scenario. dir is the folder that a
@@ -92,6 +132,8 @@ type decoder struct {
 	dir    string
 	errs   ErrorList
 	budget int // alias expansions left: guards against alias bombs
+
+	schoolsBroken bool // the schools list could not be read: skip school references
 
 	schoolAt  map[string]int // school id -> index
 	teacherAt map[string]int
@@ -141,15 +183,57 @@ func (d *decoder) mapping(n *yaml.Node, ent string, known ...string) (fields, bo
 		d.errorf(n, "%s: expected a mapping, got %s", ent, describe(n))
 		return f, false
 	}
+	var merges []*yaml.Node
+	if !d.addKeys(&f, n, ent, known, &merges, false) {
+		return f, false
+	}
+	// Merge keys (<<: *defaults) add the keys the mapping does not set itself;
+	// of several merged mappings the first one wins.
+	for i := 0; i < len(merges); i++ {
+		m := merges[i]
+		switch m.Kind {
+		case yaml.MappingNode:
+			if !d.addKeys(&f, m, ent, known, &merges, true) {
+				return f, false
+			}
+		case yaml.SequenceNode:
+			for _, item := range m.Content {
+				if item = d.node(item); item == nil {
+					d.errorf(n, "%s: too many alias expansions", ent)
+					return f, false
+				}
+				if item.Kind != yaml.MappingNode {
+					d.errorf(item, "%s: <<: expected a mapping to merge, got %s", ent, describe(item))
+					continue
+				}
+				merges = append(merges, item)
+			}
+		default:
+			d.errorf(m, "%s: <<: expected a mapping to merge, got %s", ent, describe(m))
+		}
+		if len(merges) > 1000 {
+			d.errorf(n, "%s: too many merged mappings", ent)
+			return f, false
+		}
+	}
+	return f, true
+}
+
+// addKeys adds the keys of mapping n to f; merged keys never override.
+func (d *decoder) addKeys(f *fields, n *yaml.Node, ent string, known []string, merges *[]*yaml.Node, merged bool) bool {
 	d.budget -= len(n.Content)
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := d.node(n.Content[i]), d.node(n.Content[i+1])
-		if k == nil || v == nil {
+		if k == nil || v == nil || d.budget < 0 {
 			d.errorf(n, "%s: too many alias expansions", ent)
-			return f, false
+			return false
 		}
 		if k.Kind != yaml.ScalarNode {
 			d.errorf(k, "%s: keys must be plain names", ent)
+			continue
+		}
+		if k.Tag == "!!merge" {
+			*merges = append(*merges, v)
 			continue
 		}
 		if !contains(known, k.Value) {
@@ -157,7 +241,9 @@ func (d *decoder) mapping(n *yaml.Node, ent string, known ...string) (fields, bo
 			continue
 		}
 		if prev, dup := f.keys[k.Value]; dup {
-			d.errorf(k, "%s: key %q repeated (first at line %d)", ent, k.Value, prev.Line)
+			if !merged {
+				d.errorf(k, "%s: key %q repeated (first at line %d)", ent, k.Value, prev.Line)
+			}
 			continue
 		}
 		f.keys[k.Value] = k
@@ -166,7 +252,7 @@ func (d *decoder) mapping(n *yaml.Node, ent string, known ...string) (fields, bo
 		}
 		f.val[k.Value] = v
 	}
-	return f, true
+	return true
 }
 
 // require reports missing required keys at the mapping's position.
@@ -292,13 +378,19 @@ func (d *decoder) boolean(f fields, key, ent string) (bool, bool) {
 	return false, false
 }
 
-// list returns the items of a list value; a single scalar counts as a list of one.
+// list returns the items of a list value.
 func (d *decoder) list(f fields, key, ent string) []*yaml.Node {
+	return d.items(f, key, ent, false)
+}
+
+// items returns the items of a list value; with scalarOK a single scalar
+// counts as a list of one (also: science).
+func (d *decoder) items(f fields, key, ent string, scalarOK bool) []*yaml.Node {
 	n, ok := f.val[key]
 	if !ok {
 		return nil
 	}
-	if n.Kind == yaml.ScalarNode {
+	if scalarOK && n.Kind == yaml.ScalarNode {
 		return []*yaml.Node{n}
 	}
 	if n.Kind != yaml.SequenceNode {
@@ -318,7 +410,7 @@ func (d *decoder) list(f fields, key, ent string) []*yaml.Node {
 func (d *decoder) strList(f fields, key, ent string) ([]string, []Pos) {
 	var out []string
 	var at []Pos
-	for _, item := range d.list(f, key, ent) {
+	for _, item := range d.items(f, key, ent, true) {
 		if item.Kind != yaml.ScalarNode || item.Tag == "!!null" {
 			d.errorf(item, "%s: %s: expected a string, got %s", ent, key, describe(item))
 			continue
@@ -341,14 +433,29 @@ func (d *decoder) valPos(f fields, key string) Pos {
 
 // entityName names the i-th item of a list by its id when it has one.
 func (d *decoder) entityName(n *yaml.Node, kind, list string, i int) string {
+	if id := d.rawKey(n, "id"); id != "" {
+		return kind + " " + id
+	}
+	return fmt.Sprintf("%s[%d]", list, i)
+}
+
+// rawKey is the scalar value of key in mapping n before decoding, or "".
+func (d *decoder) rawKey(n *yaml.Node, key string) string {
 	if n = d.node(n); n != nil && n.Kind == yaml.MappingNode {
 		for j := 0; j+1 < len(n.Content); j += 2 {
-			if n.Content[j].Value == "id" && n.Content[j+1].Kind == yaml.ScalarNode && n.Content[j+1].Value != "" {
-				return kind + " " + n.Content[j+1].Value
+			if n.Content[j].Value == key && n.Content[j+1].Kind == yaml.ScalarNode {
+				return n.Content[j+1].Value
 			}
 		}
 	}
-	return fmt.Sprintf("%s[%d]", list, i)
+	return ""
+}
+
+// noSchool reports a school id that does not exist. When the schools list
+// itself could not be read every reference would fail: then it says nothing.
+func (d *decoder) noSchool(id string) bool {
+	_, ok := d.schoolAt[id]
+	return !ok && !d.schoolsBroken
 }
 
 var topKeys = []string{"version", "name", "year", "subjects", "schools", "teachers", "teachers_csv",
@@ -373,7 +480,12 @@ func (d *decoder) scenario(root *yaml.Node) *Scenario {
 	}
 	sc.Name, _ = d.str(f, "name", ent)
 	if d.require(f, ent, "year") {
-		sc.Year, _ = d.integer(f, "year", ent)
+		if y, ok := d.integer(f, "year", ent); ok {
+			if y < 0 {
+				d.errorf(f.val["year"], "scenario: year must be >= 0, got %d", y)
+			}
+			sc.Year = y
+		}
 	}
 	// Order matters: later sections refer to earlier ones.
 	d.subjects(f, sc)
@@ -446,16 +558,21 @@ func (d *decoder) schools(top fields, sc *Scenario) {
 	d.schoolAt = map[string]int{}
 	d.groups = map[string]bool{}
 	if !d.require(top, "scenario", "schools") {
+		d.schoolsBroken = true
 		return
+	}
+	if n := top.val["schools"]; n.Kind != yaml.SequenceNode {
+		d.schoolsBroken = true
 	}
 	for i, n := range d.list(top, "schools", "scenario") {
 		ent := d.entityName(n, "school", "schools", i)
 		f, ok := d.mapping(n, ent, schoolKeys...)
 		if !ok {
+			d.schoolsBroken = true
 			continue
 		}
 		s := School{Tier: 1, Priority: 1, Demand: map[string]int{}, Pos: d.pos(f.at)}
-		d.require(f, ent, "id", "category", "demand")
+		d.require(f, ent, "id", "category")
 		s.ID, _ = d.str(f, "id", ent)
 		if f.has("id") && s.ID == "" {
 			d.errorf(f.val["id"], "%s: id is empty", ent)
@@ -557,9 +674,11 @@ var teacherFields = []string{"id", "name", "school", "subject", "also", "years",
 // rawTeacher is a teacher whose fields are decoded but not yet checked
 // against the rest of the scenario; at gives each present field's position.
 type rawTeacher struct {
-	t   Teacher
-	at  map[string]Pos
-	ent string
+	t        Teacher
+	at       map[string]Pos
+	alsoAt   []Pos // per item of t.Also
+	wishesAt []Pos // per item of t.Wishes
+	ent      string
 }
 
 func (d *decoder) teachers(top fields, sc *Scenario) {
@@ -620,7 +739,7 @@ func (d *decoder) yamlTeacher(n *yaml.Node, i int) (rawTeacher, bool) {
 	t.Name, _ = d.str(f, "name", ent)
 	t.School, _ = d.str(f, "school", ent)
 	t.Subject, _ = d.str(f, "subject", ent)
-	t.Also, _ = d.strList(f, "also", ent)
+	t.Also, r.alsoAt = d.strList(f, "also", ent)
 	if v, ok := d.integer(f, "years", ent); ok {
 		t.Years = v
 	} else {
@@ -637,7 +756,7 @@ func (d *decoder) yamlTeacher(n *yaml.Node, i int) (rawTeacher, bool) {
 	}
 	t.Exempt, _ = d.str(f, "exempt", ent)
 	t.Volunteer, _ = d.boolean(f, "volunteer", ent)
-	t.Wishes, _ = d.strList(f, "wishes", ent)
+	t.Wishes, r.wishesAt = d.strList(f, "wishes", ent)
 	// Keep "required" checks in checkTeacher, shared with the CSV roster.
 	for _, k := range []string{"id", "school", "subject", "years"} {
 		if _, ok := f.val[k]; !ok {
@@ -682,7 +801,7 @@ func (d *decoder) checkTeacher(sc *Scenario, r *rawTeacher) bool {
 		d.teacherSeen[t.ID] = t.Pos
 	}
 	if t.School != "" {
-		if _, ok := d.schoolAt[t.School]; !ok {
+		if d.noSchool(t.School) {
 			d.errs.Add(at("school"), "%s: school %q does not exist", ent, t.School)
 			keep = false
 		}
@@ -690,8 +809,14 @@ func (d *decoder) checkTeacher(sc *Scenario, r *rawTeacher) bool {
 	if t.Subject != "" {
 		d.subjectKnown(sc, at("subject"), ent, t.Subject)
 	}
-	for _, a := range t.Also {
-		d.subjectKnown(sc, at("also"), ent, a)
+	itemAt := func(k string, ps []Pos, i int) Pos {
+		if i < len(ps) {
+			return ps[i]
+		}
+		return at(k)
+	}
+	for i, a := range t.Also {
+		d.subjectKnown(sc, itemAt("also", r.alsoAt, i), ent, a)
 	}
 	if t.Years < 0 {
 		d.errs.Add(at("years"), "%s: years must be >= 0, got %d", ent, t.Years)
@@ -710,9 +835,9 @@ func (d *decoder) checkTeacher(sc *Scenario, r *rawTeacher) bool {
 	if t.LastRotated != nil && *t.LastRotated < 0 {
 		d.errs.Add(at("last_rotated"), "%s: last_rotated must be >= 0, got %d", ent, *t.LastRotated)
 	}
-	for _, w := range t.Wishes {
-		if _, ok := d.schoolAt[w]; !ok {
-			d.errs.Add(at("wishes"), "%s: wish %q is not a school", ent, w)
+	for i, w := range t.Wishes {
+		if d.noSchool(w) {
+			d.errs.Add(itemAt("wishes", r.wishesAt, i), "%s: wish %q is not a school", ent, w)
 		}
 	}
 	return keep
@@ -727,7 +852,7 @@ func (d *decoder) selector(n *yaml.Node, ent string) Selector {
 	var at []Pos
 	sel.Schools, at = d.strList(f, "schools", ent)
 	for i, s := range sel.Schools {
-		if _, ok := d.schoolAt[s]; !ok {
+		if d.noSchool(s) {
 			d.errs.Add(at[i], "%s: school %q does not exist", ent, s)
 		}
 	}
@@ -737,11 +862,14 @@ func (d *decoder) selector(n *yaml.Node, ent string) Selector {
 			d.errs.Add(at[i], "%s: category %q is not one of %s", ent, c, strings.Join(Categories, ", "))
 		}
 	}
-	for _, item := range d.list(f, "tier", ent) {
+	for _, item := range d.items(f, "tier", ent, true) {
 		var v int
 		if item.Kind != yaml.ScalarNode || item.Tag != "!!int" || item.Decode(&v) != nil {
 			d.errorf(item, "%s: tier: expected an integer, got %s", ent, describe(item))
 			continue
+		}
+		if v < 1 {
+			d.errorf(item, "%s: tier must be >= 1, got %d", ent, v)
 		}
 		sel.Tier = append(sel.Tier, v)
 	}
@@ -819,15 +947,15 @@ func (d *decoder) policy(top fields, sc *Scenario) {
 	}
 	for i, qn := range d.list(f, "quotas", "policy") {
 		ent := fmt.Sprintf("quota %d", i+1)
+		if name := d.rawKey(qn, "name"); name != "" {
+			ent = fmt.Sprintf("quota %q", name)
+		}
 		qf, ok := d.mapping(qn, ent, "name", "from", "each", "min_share", "min_backbone_share")
 		if !ok {
 			continue
 		}
 		q := Quota{Each: true, Pos: d.pos(qf.at)}
 		q.Name, _ = d.str(qf, "name", ent)
-		if q.Name != "" {
-			ent = fmt.Sprintf("quota %q", q.Name)
-		}
 		if sn, ok := qf.val["from"]; ok {
 			q.From = d.selector(sn, ent+": from")
 		}
@@ -915,10 +1043,10 @@ func (d *decoder) pins(top fields, sc *Scenario) {
 		p.Subject, _ = d.str(f, "subject", ent)
 		ent = "pin of teacher " + p.Teacher
 		ti, tok := d.teacherAt[p.Teacher]
-		if !tok {
+		if _, seen := d.teacherSeen[p.Teacher]; !seen {
 			d.errs.Add(d.valPos(f, "teacher"), "%s: teacher %q does not exist", ent, p.Teacher)
 		}
-		if _, ok := d.schoolAt[p.To]; !ok {
+		if d.noSchool(p.To) {
 			d.errs.Add(d.valPos(f, "to"), "%s: school %q does not exist", ent, p.To)
 		}
 		if p.Subject != "" {
@@ -960,11 +1088,11 @@ func (d *decoder) forbids(top fields, sc *Scenario) {
 		fb.Teacher, _ = d.str(f, "teacher", ent)
 		fb.To, _ = d.str(f, "to", ent)
 		ent = "forbid of teacher " + fb.Teacher
-		if _, ok := d.teacherAt[fb.Teacher]; !ok {
+		if _, ok := d.teacherSeen[fb.Teacher]; !ok {
 			d.errs.Add(d.valPos(f, "teacher"), "%s: teacher %q does not exist", ent, fb.Teacher)
 		}
 		if fb.To != "" {
-			if _, ok := d.schoolAt[fb.To]; !ok {
+			if d.noSchool(fb.To) {
 				d.errs.Add(d.valPos(f, "to"), "%s: school %q does not exist", ent, fb.To)
 			}
 		}

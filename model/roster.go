@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -33,8 +34,26 @@ func (d *decoder) rosterCSV(file string, data []byte) []rawTeacher {
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	r := csv.NewReader(bytes.NewReader(data))
 	r.FieldsPerRecord = -1
+	lines := bytes.Split(data, []byte("\n"))
+	// encoding/csv counts columns in bytes; editors and yaml.v3 count
+	// characters, so that 张敏 is two columns wide, not six.
+	runeCol := func(line, col int) int {
+		if line < 1 || line > len(lines) || col < 1 {
+			return col
+		}
+		l := lines[line-1]
+		return utf8.RuneCount(l[:min(col-1, len(l))]) + 1
+	}
 	errAt := func(line, col int, format string, args ...any) {
-		d.errs.Add(Pos{File: file, Line: line, Col: col}, format, args...)
+		d.errs.Add(Pos{File: file, Line: line, Col: runeCol(line, col)}, format, args...)
+	}
+	csvError := func(err error) {
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			errAt(pe.Line, pe.Column, "roster: %v", pe.Err)
+			return
+		}
+		errAt(1, 1, "roster: %v", err)
 	}
 	header, err := r.Read()
 	if err == io.EOF {
@@ -42,7 +61,7 @@ func (d *decoder) rosterCSV(file string, data []byte) []rawTeacher {
 		return nil
 	}
 	if err != nil {
-		d.csvError(file, err)
+		csvError(err)
 		return nil
 	}
 	col := map[string]int{}
@@ -59,9 +78,10 @@ func (d *decoder) rosterCSV(file string, data []byte) []rawTeacher {
 		}
 	}
 	missing := false
+	headerLine, _ := r.FieldPos(0)
 	for _, k := range []string{"id", "school", "subject", "years"} {
 		if col[k] == 0 {
-			errAt(1, 1, "roster: missing required column %q", k)
+			errAt(headerLine, 1, "roster: missing required column %q", k)
 			missing = true
 		}
 	}
@@ -75,7 +95,7 @@ func (d *decoder) rosterCSV(file string, data []byte) []rawTeacher {
 			break
 		}
 		if err != nil {
-			d.csvError(file, err)
+			csvError(err)
 			var pe *csv.ParseError
 			if errors.As(err, &pe) && pe.Err == csv.ErrFieldCount {
 				continue
@@ -98,7 +118,7 @@ func (d *decoder) rosterCSV(file string, data []byte) []rawTeacher {
 				return "", Pos{}, false
 			}
 			line, c := r.FieldPos(i)
-			p := Pos{File: file, Line: line, Col: c}
+			p := Pos{File: file, Line: line, Col: runeCol(line, c)}
 			v := strings.TrimSpace(rec[i])
 			if v == "" {
 				return "", p, false
@@ -171,13 +191,4 @@ func splitList(v string, _ Pos, ok bool) []string {
 		}
 	}
 	return out
-}
-
-func (d *decoder) csvError(file string, err error) {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		d.errs.Add(Pos{File: file, Line: pe.Line, Col: pe.Column}, "roster: %v", pe.Err)
-		return
-	}
-	d.errs.Add(Pos{File: file, Line: 1, Col: 1}, "roster: %v", err)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
 
 	"github.com/spf13/cobra"
 
@@ -81,7 +82,7 @@ func writeSummary(w io.Writer, in *model.Instance) {
 		len(sc.Teachers), eligible, backbone, bbEligible, movable)
 	fmt.Fprintf(w, "pins      %d, forbids %d\n", len(sc.Pins), len(sc.Forbids))
 	fmt.Fprintln(w, "posts by subject (short = open required posts, surplus = teachers beyond the posts):")
-	fmt.Fprintf(w, "  %-12s %6s %6s %6s %8s\n", "subject", "posts", "staff", "short", "surplus")
+	fmt.Fprintf(w, "  %s %6s %6s %6s %8s\n", padRight("subject", 12), "posts", "staff", "short", "surplus")
 	S := len(sc.Schools)
 	for k, subj := range in.Subjects {
 		var req, staff, short, surplus int
@@ -92,7 +93,7 @@ func writeSummary(w io.Writer, in *model.Instance) {
 			short += in.Short(c)
 			surplus += in.Surplus(c)
 		}
-		fmt.Fprintf(w, "  %-12s %6d %6d %6d %8d\n", subj, req, staff, short, surplus)
+		fmt.Fprintf(w, "  %s %6d %6d %6d %8d\n", padRight(subj, 12), req, staff, short, surplus)
 	}
 	if len(in.Units) == 0 {
 		fmt.Fprintln(w, "quotas    none")
@@ -100,6 +101,55 @@ func writeSummary(w io.Writer, in *model.Instance) {
 	}
 	fmt.Fprintf(w, "quota units (%d): target moves = ceil(min_share x eligible)\n", len(in.Units))
 	for _, u := range in.Units {
-		fmt.Fprintf(w, "  %-40s eligible %4d  target %4d  backbone share >= %g\n", u.Name, u.Eligible, u.Target, u.BackboneShare)
+		fmt.Fprintf(w, "  %s eligible %4d  target %4d  backbone share >= %g\n", padRight(u.Name, 40), u.Eligible, u.Target, u.BackboneShare)
 	}
+}
+
+// padRight pads s with spaces to width terminal columns. fmt's %-40s counts
+// runes, but a Chinese character takes two columns in a terminal, so names
+// like 城区学校交流比例 would push the numbers after them out of line.
+func padRight(s string, width int) string {
+	if n := displayWidth(s); n < width {
+		return s + strings.Repeat(" ", width-n)
+	}
+	return s
+}
+
+// displayWidth is the number of terminal columns s takes: 2 for wide East
+// Asian characters (CJK ideographs, kana, hangul, full-width forms), 0 for
+// combining marks, 1 for the rest.
+func displayWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		switch {
+		case unicode.Is(unicode.Mn, r) || r == 0x200B:
+			// combining marks and zero-width space take no column
+		case isWide(r):
+			n += 2
+		default:
+			n++
+		}
+	}
+	return n
+}
+
+func isWide(r rune) bool {
+	switch {
+	case r >= 0x1100 && r <= 0x115F, // hangul jamo
+		r >= 0x2E80 && r <= 0x303E, // CJK radicals, punctuation
+		r >= 0x3041 && r <= 0x33FF, // kana, CJK compatibility
+		r >= 0x3400 && r <= 0x4DBF, // CJK extension A
+		r >= 0x4E00 && r <= 0x9FFF, // CJK unified ideographs
+		r >= 0xA000 && r <= 0xA4CF, // yi
+		r >= 0xAC00 && r <= 0xD7A3, // hangul syllables
+		r >= 0xF900 && r <= 0xFAFF, // CJK compatibility ideographs
+		r >= 0xFE30 && r <= 0xFE4F, // CJK compatibility forms
+		r >= 0xFF00 && r <= 0xFF60, // full-width forms
+		r >= 0xFFE0 && r <= 0xFFE6,
+		r >= 0x1F300 && r <= 0x1F64F, // emoji
+		r >= 0x1F900 && r <= 0x1F9FF,
+		r >= 0x20000 && r <= 0x3FFFD: // CJK extensions B and later
+		return true
+	}
+	return false
 }
