@@ -795,7 +795,11 @@ func (d *decoder) checkTeacher(sc *Scenario, r *rawTeacher) bool {
 		}
 		keep = false
 	} else if first, dup := d.teacherSeen[t.ID]; dup {
-		d.errs.Add(t.Pos, "%s: duplicate teacher id (first at %s)", ent, first)
+		where := first.String()
+		if first.File == t.Pos.File {
+			where = fmt.Sprintf("line %d", first.Line)
+		}
+		d.errs.Add(t.Pos, "%s: duplicate teacher id (first at %s)", ent, where)
 		keep = false
 	} else {
 		d.teacherSeen[t.ID] = t.Pos
