@@ -286,9 +286,12 @@ func describe(n *yaml.Node) string {
 	return "something else"
 }
 
-// suggest names the closest known key when the unknown one looks like a typo.
+// suggest names the closest known key when the unknown one looks like a
+// typo: at most one edit per three characters (yaer -> year, max_kms ->
+// max_km), never a wild guess like kind -> id.
 func suggest(k string, known []string) string {
-	best, bestD := "", 3
+	limit := max(1, len([]rune(k))/3)
+	best, bestD := "", limit+1
 	for _, c := range known {
 		if dist := editDistance(k, c); dist < bestD {
 			best, bestD = c, dist
@@ -300,25 +303,31 @@ func suggest(k string, known []string) string {
 	return fmt.Sprintf(" (did you mean %q?)", best)
 }
 
+// editDistance counts insertions, deletions, substitutions and swaps of two
+// neighbours (the optimal string alignment distance).
 func editDistance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
+	d := make([][]int, len(ra)+1)
+	for i := range d {
+		d[i] = make([]int, len(rb)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
 	}
 	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
 		for j := 1; j <= len(rb); j++ {
-			c := prev[j-1]
-			if ra[i-1] != rb[j-1] {
-				c++
+			c := 1
+			if ra[i-1] == rb[j-1] {
+				c = 0
 			}
-			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+c)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
 	}
-	return prev[len(rb)]
+	return d[len(ra)][len(rb)]
 }
 
 func (d *decoder) str(f fields, key, ent string) (string, bool) {
