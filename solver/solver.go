@@ -28,6 +28,7 @@ type Settings struct {
 	TimeLimit time.Duration  // 0: none. Results then depend on the clock, so it is off by default.
 	Gap       float64        // stop when (Z - bound) <= Gap x max(1, |Z|); 0 proves optimality
 	Progress  func(Progress) // called now and then from the solving goroutine; may be nil
+	MaxNodes  int            // branch-and-bound nodes; 0 means 5000
 }
 
 // Progress is a snapshot reported while solving.
@@ -52,8 +53,50 @@ type Result struct {
 }
 
 // Solve finds the plan of minimum Z (spec §6) under the hard rules H1-H4.
+//
+// The problem is a min-cost circulation (see network) plus coupling rows: H4
+// and the quota units. Solve dualizes the rows (Lagrangian relaxation, see
+// relaxation), maximizes the dual by projected subgradient steps with the
+// network simplex warm-started at every step, keeps every flow solution that
+// keeps H4 as a candidate plan, and closes the gap by best-first branch and
+// bound on teacher departures. Status is Optimal only when the bound reaches
+// Z (within 1e-6 relative). Without coupling rows the first flow is optimal.
+//
+// Each dual step costs one warm network simplex solve; the number of steps
+// and nodes is bounded by the defaults below, never by the clock unless
+// Settings.TimeLimit is set, so results are deterministic.
 func Solve(ctx context.Context, in *model.Instance, s *Settings) (*Result, error) {
-	_ = ctx
-	_ = math.Inf
-	return nil, errors.New("solver: not implemented yet")
+	var set Settings
+	if s != nil {
+		set = *s
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if c := model.PinConflicts(in); len(c) > 0 {
+		return &Result{Status: Infeasible, Conflicts: c, Bound: math.Inf(1), Objective: math.Inf(1)}, nil
+	}
+	nt := buildNetwork(in)
+	rl := newRelaxation(nt)
+	sr := &search{ctx: ctx, settings: set, start: time.Now(), nt: nt, rl: rl, in: in,
+		avgY: make([]float64, len(in.Scenario.Teachers))}
+	maxNodes := set.MaxNodes
+	if maxNodes == 0 {
+		maxNodes = 5000
+	}
+	bound := sr.run(400, 60, maxNodes)
+	if !sr.haveBest {
+		// Cannot happen when the pins are consistent: the pins alone are a plan.
+		return nil, errors.New("solver: no plan found")
+	}
+	out := model.Evaluate(in, sr.best)
+	z := out.Terms.Total()
+	res := &Result{Moves: sr.best, Objective: z, Terms: out.Terms, Bound: math.Min(bound, z), Nodes: sr.nodes}
+	res.Gap = math.Max(0, (z-res.Bound)/math.Max(1, math.Abs(z)))
+	res.Status = Feasible
+	if z-res.Bound <= 1e-6*math.Max(1, math.Abs(z)) {
+		res.Status = Optimal
+		res.Gap = 0
+	}
+	return res, nil
 }

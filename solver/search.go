@@ -1,0 +1,321 @@
+package solver
+
+import (
+	"cmp"
+	"context"
+	"math"
+	"slices"
+	"time"
+
+	"rotaplan/model"
+)
+
+// fix is a branching decision: teacher t leaves (1) or stays (0).
+type fix struct {
+	t   int32
+	val int8
+}
+
+type node struct {
+	id    int
+	fixes []fix
+	pi    []float64 // multipliers to start from
+	lb    float64   // bound inherited from the parent
+	depth int
+}
+
+type search struct {
+	ctx      context.Context
+	settings Settings
+	start    time.Time
+	nt       *network
+	rl       *relaxation
+	in       *model.Instance
+
+	best      []model.Placement
+	bestZ     float64
+	haveBest  bool
+	applied   []fix
+	nodes     int
+	stopped   bool
+	avgY      []float64 // per teacher, ergodic average of y over recent iterations
+	lastFlows int
+}
+
+func (s *search) tol(z float64) float64 {
+	return math.Max(1e-6*math.Max(1, math.Abs(z)), s.settings.Gap*math.Max(1, math.Abs(z)))
+}
+
+// offer records a plan if it is better than the incumbent. Z is recomputed
+// with model.Evaluate, the spec's own objective.
+func (s *search) offer() {
+	zEst, ok := s.rl.primal()
+	if !ok {
+		return
+	}
+	if s.haveBest && zEst >= s.bestZ-1e-9*math.Max(1, math.Abs(s.bestZ)) {
+		return
+	}
+	moves := s.nt.placements()
+	z := model.Evaluate(s.in, moves).Terms.Total()
+	if !s.haveBest || z < s.bestZ-1e-9*math.Max(1, math.Abs(s.bestZ)) {
+		s.best, s.bestZ, s.haveBest = moves, z, true
+	}
+}
+
+// applyFixes sets the dep arc bounds of a node's fixes, undoing the previous node's.
+func (s *search) applyFixes(fs []fix) {
+	g := s.nt.g
+	in := s.in
+	for _, f := range s.applied {
+		a := int(s.nt.dep[f.t])
+		if in.Pin[f.t] < 0 {
+			g.SetLower(a, 0)
+		}
+		g.SetCapacity(a, 1)
+	}
+	for _, f := range fs {
+		a := int(s.nt.dep[f.t])
+		if f.val == 0 {
+			g.SetCapacity(a, 0)
+		} else {
+			g.SetLower(a, 1)
+		}
+	}
+	s.applied = append(s.applied[:0], fs...)
+}
+
+func (s *search) timeUp() bool {
+	if s.stopped {
+		return true
+	}
+	if s.ctx.Err() != nil || (s.settings.TimeLimit > 0 && time.Since(s.start) > s.settings.TimeLimit) {
+		s.stopped = true
+	}
+	return s.stopped
+}
+
+// ascend maximizes L over the multipliers from pi (updated in place) by the
+// projected subgradient method with Polyak steps towards the incumbent
+// (Polyak 1969; Held, Wolfe, Crowder 1974). It returns the best bound found,
+// or ok=false when the node is infeasible.
+func (s *search) ascend(pi []float64, iters int) (float64, bool) {
+	rl := s.rl
+	best := math.Inf(-1)
+	bestPi := append([]float64(nil), pi...)
+	alpha := 1.0
+	stall := 0
+	for i := range s.avgY {
+		s.avgY[i] = 0
+	}
+	samples := 0
+	for it := 0; it < iters; it++ {
+		if s.timeUp() {
+			break
+		}
+		L, ok := rl.evaluate(pi)
+		if !ok {
+			return math.Inf(-1), false
+		}
+		s.offer()
+		if L > best+1e-9*math.Max(1, math.Abs(L)) {
+			best = L
+			copy(bestPi, pi)
+			stall = 0
+		} else {
+			stall++
+			if stall >= 8 {
+				alpha /= 2
+				stall = 0
+				copy(pi, bestPi)
+				continue
+			}
+		}
+		if it >= iters/2 {
+			samples++
+			for _, t := range s.nt.teachers {
+				if rl.y[t] {
+					s.avgY[t]++
+				}
+			}
+		}
+		if s.haveBest && best >= s.bestZ-s.tol(s.bestZ) {
+			break
+		}
+		// Projected subgradient: components at a bound that point outwards do not move.
+		var norm float64
+		for r := range rl.grad {
+			gr := rl.grad[r]
+			if (pi[r] <= 0 && gr < 0) || (pi[r] >= rl.rows[r].hi && gr > 0) {
+				rl.grad[r] = 0
+				continue
+			}
+			norm += gr * gr
+		}
+		if norm == 0 {
+			break // L is maximal: the flow solution satisfies every row with complementary slackness
+		}
+		target := best + math.Max(1, 0.05*math.Abs(best))
+		if s.haveBest {
+			target = s.bestZ
+		}
+		step := alpha * (target - L) / norm
+		if step <= 0 || alpha < 1e-6 {
+			break
+		}
+		for r := range pi {
+			pi[r] = math.Min(rl.rows[r].hi, math.Max(0, pi[r]+step*rl.grad[r]))
+		}
+	}
+	copy(pi, bestPi)
+	if samples > 0 {
+		for _, t := range s.nt.teachers {
+			s.avgY[t] /= float64(samples)
+		}
+	}
+	// Leave the flow at the best multipliers, so branching reads its solution.
+	rl.evaluate(pi)
+	for _, t := range s.nt.teachers {
+		if samples == 0 {
+			s.avgY[t] = b2f(rl.y[t])
+		}
+	}
+	return best, true
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// branchTeacher picks the teacher to branch on: the most fractional in the
+// ergodic average of recent solutions among teachers in rows, else a teacher
+// of a violated or not complementary row. -1 when there is none.
+func (s *search) branchTeacher(fixed []fix) int32 {
+	isFixed := map[int32]bool{}
+	for _, f := range fixed {
+		isFixed[f.t] = true
+	}
+	rl := s.rl
+	bestT, bestScore := int32(-1), 0.0
+	for _, t := range s.nt.teachers {
+		if isFixed[t] || s.in.Pin[t] >= 0 || rl.tStart[t] == rl.tStart[t+1] {
+			continue
+		}
+		f := s.avgY[t]
+		score := math.Min(f, 1-f)
+		if score > bestScore+1e-12 {
+			bestT, bestScore = t, score
+		}
+	}
+	if bestT >= 0 {
+		return bestT
+	}
+	// No fractional teacher: take a free teacher of the row whose
+	// complementary slackness is violated most (Z - L = Σ_r of these terms).
+	worst, worstV := -1, 1e-9
+	for r, rw := range rl.rows {
+		g, p := rl.grad[r], rl.pi[r]
+		v := -p * g
+		if g > 0 && !math.IsInf(rw.hi, 1) {
+			v = (rw.hi - p) * g
+		} else if g > 0 {
+			v = math.Inf(1) // H4 broken
+		}
+		if v <= worstV {
+			continue
+		}
+		for _, t := range rw.ts {
+			if !isFixed[t] && s.in.Pin[t] < 0 {
+				worst, worstV = r, v
+				break
+			}
+		}
+	}
+	if worst < 0 {
+		return -1
+	}
+	// In that row, the free teacher whose departure best explains the
+	// violation: one that leaves when the row wants fewer, else one that stays.
+	wantFewer := rl.grad[worst] > 0 == (rl.rows[worst].kind == rowH4)
+	var pick int32 = -1
+	for _, t := range rl.rows[worst].ts {
+		if isFixed[t] || s.in.Pin[t] >= 0 {
+			continue
+		}
+		if pick < 0 || rl.y[t] == wantFewer {
+			pick = t
+			if rl.y[t] == wantFewer {
+				break
+			}
+		}
+	}
+	return pick
+}
+
+// run is best-first branch and bound over teacher departures.
+func (s *search) run(rootIters, nodeIters, maxNodes int) (bound float64) {
+	rl := s.rl
+	open := []*node{{id: 0, pi: make([]float64, len(rl.rows)), lb: math.Inf(-1)}}
+	nextID := 1
+	globalLB := math.Inf(-1)
+	for len(open) > 0 {
+		// Best bound first; ties by id, so the order is deterministic.
+		slices.SortFunc(open, func(a, b *node) int {
+			return cmp.Or(cmp.Compare(a.lb, b.lb), cmp.Compare(a.id, b.id))
+		})
+		globalLB = open[0].lb
+		if s.haveBest && globalLB >= s.bestZ-s.tol(s.bestZ) {
+			return math.Min(globalLB, s.bestZ)
+		}
+		if s.timeUp() || s.nodes >= maxNodes {
+			return globalLB
+		}
+		nd := open[0]
+		open = open[1:]
+		s.nodes++
+		s.applyFixes(nd.fixes)
+		pi := nd.pi
+		rl.pi = pi
+		iters := nodeIters
+		if nd.depth == 0 {
+			iters = rootIters
+		}
+		lb, ok := s.ascend(pi, iters)
+		if !ok {
+			continue
+		}
+		lb = math.Max(lb, nd.lb)
+		if s.settings.Progress != nil {
+			s.settings.Progress(Progress{Elapsed: time.Since(s.start), Phase: "branch and bound", Objective: s.bestZ, Bound: lb, Nodes: s.nodes})
+		}
+		if s.haveBest && lb >= s.bestZ-s.tol(s.bestZ) {
+			continue
+		}
+		t := s.branchTeacher(nd.fixes)
+		if t < 0 {
+			// Nothing left to branch on: the bound of this node cannot be
+			// improved by this search; keep it as the bound.
+			if !s.haveBest || lb < s.bestZ {
+				globalLB = lb
+				return globalLB
+			}
+			continue
+		}
+		for _, v := range []int8{1, 0} {
+			if v == 1 && s.avgY[t] < 0.5 {
+				// explore the more likely side first (lower id)
+			}
+			child := &node{id: nextID, lb: lb, depth: nd.depth + 1, pi: append([]float64(nil), pi...)}
+			child.fixes = append(append([]fix(nil), nd.fixes...), fix{t: t, val: v})
+			nextID++
+			open = append(open, child)
+		}
+	}
+	if s.haveBest {
+		return s.bestZ
+	}
+	return globalLB
+}
