@@ -135,6 +135,8 @@ type decoder struct {
 
 	schoolsBroken bool // the schools list could not be read: skip school references
 
+	readFile func(path string) ([]byte, error) // reads the roster; nil: os.ReadFile (tests swap it)
+
 	schoolAt  map[string]int // school id -> index
 	teacherAt map[string]int
 	// teacherSeen holds every teacher id read, kept or not, for duplicate checks.

@@ -21,7 +21,11 @@ func (d *decoder) roster(ref *yaml.Node, name string) []rawTeacher {
 	if !filepath.IsAbs(path) {
 		path = filepath.Join(d.dir, name)
 	}
-	data, err := os.ReadFile(path)
+	read := os.ReadFile
+	if d.readFile != nil {
+		read = d.readFile
+	}
+	data, err := read(path)
 	if err != nil {
 		d.errorf(ref, "scenario: teachers_csv: cannot read roster %s: %s", path, unwrapPathError(err))
 		return nil
