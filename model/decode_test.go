@@ -34,9 +34,9 @@ func decodeText(t *testing.T, dir, text string) (*Scenario, []string) {
 	return sc, lines
 }
 
-// head is the start of a small valid scenario; rows append to it. Lines:
+// smallHead is the start of a small valid scenario; rows append to it. Lines:
 // 1 version, 2 year, 3 schools, 4 S1, 5 S2, 6 teachers, 7 T1.
-const head = `version: 1
+const smallHead = `version: 1
 year: 2027
 schools:
   - {id: S1, category: urban, group: G1}
@@ -45,7 +45,7 @@ teachers:
   - {id: T1, school: S1, subject: math, years: 8}
 `
 
-// withCatalog is head with a subjects catalogue: lines 3-5 are the catalogue,
+// withCatalog is smallHead with a subjects catalogue: lines 3-5 are the catalogue,
 // 6 schools, 7 S1, 8 S2, 9 teachers, 10 T1.
 const withCatalog = `version: 1
 year: 2027
@@ -71,38 +71,38 @@ func TestDecodeErrors(t *testing.T) {
 		// yaml.v3 says "line 3" (where the mapping starts); the bad indent is on line 5.
 		{"syntax indentation", "version: 1\nyear: 2027\nschools:\n  - id: S1\n     category: urban\n",
 			[]string{`s.yaml:5:1: YAML syntax: mapping values are not allowed in this context`}},
-		{"syntax unclosed flow", head + "  - {id: T2, school: S1, subject: math, years: 8, also: [pe}\n",
+		{"syntax unclosed flow", smallHead + "  - {id: T2, school: S1, subject: math, years: 8, also: [pe}\n",
 			[]string{`s.yaml:8:1: YAML syntax: did not find expected ',' or ']'`}},
 		{"syntax tab", "version: 1\n\tyear: 2027\n", []string{`s.yaml:2:1: YAML syntax: found a tab character that violates indentation`}},
-		{"syntax unknown alias", head + "pins: *nothing\n", []string{`s.yaml:8:1: YAML syntax: unknown anchor 'nothing' referenced`}},
+		{"syntax unknown alias", smallHead + "pins: *nothing\n", []string{`s.yaml:8:1: YAML syntax: unknown anchor 'nothing' referenced`}},
 		{"missing version and year", "schools: []\nteachers: []\n", []string{
 			`s.yaml:1:1: scenario: missing required key "version"`,
 			`s.yaml:1:1: scenario: missing required key "year"`}},
-		{"version 2", strings.Replace(head, "version: 1", "version: 2", 1),
+		{"version 2", strings.Replace(smallHead, "version: 1", "version: 2", 1),
 			[]string{`s.yaml:1:10: scenario: version 2 is not supported (this rotaplan reads version 1)`}},
-		{"version a string", strings.Replace(head, "version: 1", `version: "1"`, 1),
+		{"version a string", strings.Replace(smallHead, "version: 1", `version: "1"`, 1),
 			[]string{`s.yaml:1:10: scenario: version: expected an integer, got "1"`}},
-		{"year empty", strings.Replace(head, "year: 2027", "year:", 1),
+		{"year empty", strings.Replace(smallHead, "year: 2027", "year:", 1),
 			[]string{`s.yaml:2:1: scenario: year has no value`}},
-		{"unknown top key", head + "objectives: {}\n",
+		{"unknown top key", smallHead + "objectives: {}\n",
 			[]string{`s.yaml:8:1: scenario: unknown key "objectives" (did you mean "objective"?)`}},
-		{"repeated top key", head + "year: 2028\n",
+		{"repeated top key", smallHead + "year: 2028\n",
 			[]string{`s.yaml:8:1: scenario: key "year" repeated (first at line 2)`}},
 		{"no teachers", "version: 1\nyear: 2027\nschools: []\n",
 			[]string{`s.yaml:1:1: scenario: missing required key "teachers" (or "teachers_csv")`}},
-		{"teachers and roster", head + "teachers_csv: r.csv\n",
+		{"teachers and roster", smallHead + "teachers_csv: r.csv\n",
 			[]string{`s.yaml:8:1: scenario: give either teachers or teachers_csv, not both`}},
-		{"unknown school key", strings.Replace(head, "category: rural}", "category: rural, kind: 1}", 1),
+		{"unknown school key", strings.Replace(smallHead, "category: rural}", "category: rural, kind: 1}", 1),
 			[]string{`s.yaml:5:31: school S2: unknown key "kind"`}},
-		{"school wrong types", strings.Replace(head, "category: rural}", "category: rural, tier: 1.5, students: many, location: here, demand: [1]}", 1), []string{
+		{"school wrong types", strings.Replace(smallHead, "category: rural}", "category: rural, tier: 1.5, students: many, location: here, demand: [1]}", 1), []string{
 			`s.yaml:5:37: school S2: tier: expected an integer, got "1.5"`,
 			`s.yaml:5:52: school S2: students: expected an integer, got "many"`,
 			`s.yaml:5:68: school S2: location: expected a mapping, got "here"`,
 			`s.yaml:5:82: school S2: demand: expected a mapping of subject: posts, got a list`}},
-		{"school missing id and category", strings.Replace(head, "{id: S2, category: rural}", "{name: 二小}", 1), []string{
+		{"school missing id and category", strings.Replace(smallHead, "{id: S2, category: rural}", "{name: 二小}", 1), []string{
 			`s.yaml:5:5: schools[1]: missing required key "category"`,
 			`s.yaml:5:5: schools[1]: missing required key "id"`}},
-		{"school enums and ranges", strings.Replace(head, "{id: S2, category: rural}",
+		{"school enums and ranges", strings.Replace(smallHead, "{id: S2, category: rural}",
 			"{id: S2, category: rural, stage: high, tier: 0, students: -1, priority: 0, location: {lat: 91, lon: -181}, demand: {math: -2}}", 1), []string{
 			`s.yaml:5:38: school S2: stage "high" is not one of primary, junior, nine_year`,
 			`s.yaml:5:50: school S2: tier must be >= 1, got 0`,
@@ -111,30 +111,30 @@ func TestDecodeErrors(t *testing.T) {
 			`s.yaml:5:96: school S2: lat must be in [-90, 90], got 91`,
 			`s.yaml:5:105: school S2: lon must be in [-180, 180], got -181`,
 			`s.yaml:5:127: school S2: demand math must be >= 0, got -2`}},
-		{"category enum", strings.Replace(head, "category: rural", "category: village", 1),
+		{"category enum", strings.Replace(smallHead, "category: rural", "category: village", 1),
 			[]string{`s.yaml:5:24: school S2: category "village" is not one of urban, town, rural`}},
-		{"duplicate school", strings.Replace(head, "{id: S2", "{id: S1", 1),
+		{"duplicate school", strings.Replace(smallHead, "{id: S2", "{id: S1", 1),
 			[]string{`s.yaml:5:5: school S1: duplicate school id (first at line 4)`}},
-		{"unknown teacher key", head + "  - {id: T2, school: S1, subject: math, years: 8, hobby: go}\n",
+		{"unknown teacher key", smallHead + "  - {id: T2, school: S1, subject: math, years: 8, hobby: go}\n",
 			[]string{`s.yaml:8:51: teacher T2: unknown key "hobby"`}},
-		{"teacher missing keys", head + "  - {id: T2, name: 李}\n", []string{
+		{"teacher missing keys", smallHead + "  - {id: T2, name: 李}\n", []string{
 			`s.yaml:8:5: teacher T2: missing required key "school"`,
 			`s.yaml:8:5: teacher T2: missing required key "subject"`,
 			`s.yaml:8:5: teacher T2: missing required key "years"`}},
-		{"teacher wrong types", head + "  - {id: T2, school: S1, subject: [math], years: 8.5, volunteer: 1, age: old, wishes: {a: 1}}\n", []string{
+		{"teacher wrong types", smallHead + "  - {id: T2, school: S1, subject: [math], years: 8.5, volunteer: 1, age: old, wishes: {a: 1}}\n", []string{
 			`s.yaml:8:35: teacher T2: subject: expected a string, got a list`,
 			`s.yaml:8:50: teacher T2: years: expected an integer, got "8.5"`,
 			`s.yaml:8:66: teacher T2: volunteer: expected true or false, got "1"`,
 			`s.yaml:8:74: teacher T2: age: expected an integer, got "old"`,
 			`s.yaml:8:87: teacher T2: wishes: expected a list, got a mapping`}},
-		{"teacher enums and ranges", head + "  - {id: T2, school: S1, subject: math, years: -1, gender: x, backbone: national, last_rotated: -3}\n", []string{
+		{"teacher enums and ranges", smallHead + "  - {id: T2, school: S1, subject: math, years: -1, gender: x, backbone: national, last_rotated: -3}\n", []string{
 			`s.yaml:8:48: teacher T2: years must be >= 0, got -1`,
 			`s.yaml:8:60: teacher T2: gender "x" is not one of male, female`,
 			`s.yaml:8:73: teacher T2: backbone "national" is not one of none, school, county, city, province`,
 			`s.yaml:8:97: teacher T2: last_rotated must be >= 0, got -3`}},
-		{"duplicate teacher", head + "  - {id: T1, school: S2, subject: math, years: 1}\n",
+		{"duplicate teacher", smallHead + "  - {id: T1, school: S2, subject: math, years: 1}\n",
 			[]string{`s.yaml:8:5: teacher T1: duplicate teacher id (first at line 7)`}},
-		{"dangling school and wish", head + "  - {id: T2, school: S9, subject: math, years: 1, wishes: [S2, S8]}\n", []string{
+		{"dangling school and wish", smallHead + "  - {id: T2, school: S9, subject: math, years: 1, wishes: [S2, S8]}\n", []string{
 			`s.yaml:8:22: teacher T2: school "S9" does not exist`,
 			`s.yaml:8:64: teacher T2: wish "S8" is not a school`}},
 		{"subjects not in catalogue", strings.Replace(withCatalog, "{id: S2, category: rural}", "{id: S2, category: rural, demand: {art: 1}}", 1) +
@@ -150,7 +150,7 @@ func TestDecodeErrors(t *testing.T) {
 			`s.yaml:5:21: subject music: priority must be > 0, got 0`,
 			`s.yaml:6:3: subject math: duplicate subject (first at line 4)`,
 			`s.yaml:7:8: subject art: expected a mapping, got "3"`}},
-		{"pins and forbids", head + "pins:\n  - {teacher: T9, to: S2}\n  - {teacher: T1, to: S1}\n  - {teacher: T1, to: S7, why: x}\n  - {to: S2}\n" +
+		{"pins and forbids", smallHead + "pins:\n  - {teacher: T9, to: S2}\n  - {teacher: T1, to: S1}\n  - {teacher: T1, to: S7, why: x}\n  - {to: S2}\n" +
 			"forbid:\n  - {teacher: T8}\n  - {teacher: T1, to: S6}\n  - {teacher: T1, from: S1}\n", []string{
 			`s.yaml:9:15: pin of teacher T9: teacher "T9" does not exist`,
 			`s.yaml:10:23: pin of teacher T1: the teacher is already at S1`,
@@ -162,13 +162,13 @@ func TestDecodeErrors(t *testing.T) {
 			`s.yaml:16:5: forbid of teacher T1: forbids the move pinned at line 10 (to S1)`,
 			`s.yaml:15:23: forbid of teacher T1: school "S6" does not exist`,
 			`s.yaml:16:19: forbid 3: unknown key "from"`}},
-		{"pin and forbid on the same move", head + "  - {id: T2, school: S1, subject: math, also: [pe], years: 1}\n" +
+		{"pin and forbid on the same move", smallHead + "  - {id: T2, school: S1, subject: math, also: [pe], years: 1}\n" +
 			"pins:\n  - {teacher: T2, to: S2, subject: music}\nforbid:\n  - {teacher: T2}\n", []string{
 			`s.yaml:10:36: pin of teacher T2: the teacher cannot teach music (subject math, also pe)`,
 			`s.yaml:12:5: forbid of teacher T2: forbids the move pinned at line 10 (to S2)`}},
-		{"pinned twice", head + "pins:\n  - {teacher: T1, to: S2}\n  - {teacher: T1, to: S2}\n",
+		{"pinned twice", smallHead + "pins:\n  - {teacher: T1, to: S2}\n  - {teacher: T1, to: S2}\n",
 			[]string{`s.yaml:10:5: pin of teacher T1: the teacher is pinned twice (first at line 9)`}},
-		{"policy", head + `policy:
+		{"policy", smallHead + `policy:
   eligibility: {min_years: -1, cooldown_years: -2, age_limit: {male: 0, women: 50}}
   backbone_levels: [county, nation]
   quotas:
@@ -205,17 +205,17 @@ func TestDecodeErrors(t *testing.T) {
 			`s.yaml:7:5: teacher T1: gender is required when policy.eligibility.age_limit is set`,
 			`s.yaml:4:5: school S1: location is required when policy.limits.max_km is set`,
 			`s.yaml:5:5: school S2: location is required when policy.limits.max_km is set`}},
-		{"objective", head + "objective: {quota: -1, fill: x, wishes: 3}\n", []string{
+		{"objective", smallHead + "objective: {quota: -1, fill: x, wishes: 3}\n", []string{
 			`s.yaml:8:20: objective: quota must be >= 0, got -1`,
 			`s.yaml:8:30: objective: fill: expected a number, got "x"`,
 			`s.yaml:8:33: objective: unknown key "wishes" (did you mean "wish"?)`}},
-		{"age limit needs gender and age", head + "  - {id: T2, school: S1, subject: math, years: 9, gender: male}\n" +
+		{"age limit needs gender and age", smallHead + "  - {id: T2, school: S1, subject: math, years: 9, gender: male}\n" +
 			"policy: {eligibility: {age_limit: {male: 55}}}\n", []string{
 			`s.yaml:7:5: teacher T1: gender is required when policy.eligibility.age_limit is set`,
 			`s.yaml:8:5: teacher T2: age is required when policy.eligibility.age_limit.male is set`}},
-		{"roster missing", strings.Replace(head, "teachers:\n  - {id: T1, school: S1, subject: math, years: 8}\n", "teachers_csv: none.csv\n", 1),
+		{"roster missing", strings.Replace(smallHead, "teachers:\n  - {id: T1, school: S1, subject: math, years: 8}\n", "teachers_csv: none.csv\n", 1),
 			[]string{`s.yaml:6:15: scenario: teachers_csv: cannot read roster ` + "none.csv" + `: no such file or directory`}},
-		{"merge key not a mapping", head + "  - {<<: [1], id: T2, school: S1, subject: math, years: 1}\n",
+		{"merge key not a mapping", smallHead + "  - {<<: [1], id: T2, school: S1, subject: math, years: 1}\n",
 			[]string{`s.yaml:8:11: teacher T2: <<: expected a mapping to merge, got "1"`}},
 	}
 	for _, tc := range tests {
@@ -305,7 +305,7 @@ func TestDecodeValidForms(t *testing.T) {
 		text  string
 		check func(t *testing.T, sc *Scenario)
 	}{
-		{"lists as scalars or lists, quota without from, empty routes", head +
+		{"lists as scalars or lists, quota without from, empty routes", smallHead +
 			"  - {id: T2, school: S1, subject: math, years: 1, also: music, wishes: S2}\n" +
 			"  - {id: T3, school: S2, subject: math, years: 1, also: [music, pe], wishes: [S1, S2], backbone: none}\n" +
 			"policy:\n  quotas:\n    - {min_share: 0.1}\n    - {name: q, from: {tier: [1, 2], category: urban}, each: false}\n  routes: []\n",
@@ -353,7 +353,7 @@ func TestDecodeValidForms(t *testing.T) {
 					t.Errorf("%+v", sc)
 				}
 			}},
-		{"null optional values", strings.Replace(head, "{id: S2, category: rural}", "{id: S2, category: rural, name: ~, location: null, demand: }", 1) +
+		{"null optional values", strings.Replace(smallHead, "{id: S2, category: rural}", "{id: S2, category: rural, name: ~, location: null, demand: }", 1) +
 			"pins: []\nforbid:\npolicy: {}\nobjective:\n",
 			func(t *testing.T, sc *Scenario) {
 				if len(sc.Pins) != 0 || sc.Schools[1].Location != nil || sc.Objective != DefaultWeights {
