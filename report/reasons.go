@@ -1,0 +1,511 @@
+package report
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"rotaplan/model"
+)
+
+// Departures bounds how many teachers of a set of schools can leave at the
+// same time under the hard rules, and says what binds. It is the maximum
+// flow of the network
+//
+//	source -> school (H4: max_outflow_share cap)
+//	       -> origin cell (H3: surplus + source_deficit + teachers who could replace)
+//	       -> teacher (1)
+//	       -> destination cell it is allowed to (H2: open posts + posts its own teachers could vacate)
+//	       -> sink
+//
+// a relaxation of H1-H4 (teachers from elsewhere competing for the same
+// posts are ignored, chains of moves are allowed for), so no plan moves more
+// of these teachers than Max. The minimum cut names the binding rules.
+type Departures struct {
+	Teachers      int      // teachers of the schools considered
+	Movable       int      // of them: eligible or volunteer, and not forbidden outright
+	Max           int      // most of them that can leave at once
+	Forbidden     []string // eligible or volunteer but forbidden outright
+	NoDestination []string // movable, but no school is allowed (routes, max_km, forbids)
+	NoDestWhy     []string // the distinct reasons for NoDestination, sorted
+	NoOpenPost    []string // allowed destinations exist, none with an open post in a subject they teach
+	NoOpenSubj    []string // the subjects NoOpenPost teachers teach, sorted
+	Binding       []string // the rules in the minimum cut, with their numbers
+	Chained       int      // of Max, departures only into posts other teachers would vacate first
+}
+
+const unlimited = 1 << 30
+
+// Bound computes Departures for the teachers of the schools; with backbone
+// only backbone teachers count.
+func Bound(in *model.Instance, schools []int, backbone bool) *Departures {
+	sc := in.Scenario
+	S, K := len(sc.Schools), in.K
+	sd := sc.Policy.Limits.SourceDeficit
+	d := &Departures{}
+	inUnit := make([]bool, S)
+	for _, s := range schools {
+		inUnit[s] = true
+	}
+	// allowed[t]: the cells teacher t may move to.
+	allowedCells := func(t int) []int {
+		var cells []int
+		for dst := range S {
+			for _, k := range in.Teaches[t] {
+				if in.Allowed(t, dst, k) {
+					cells = append(cells, in.Cell(dst, k))
+				}
+			}
+		}
+		return cells
+	}
+	// Capacities of H2 and H3 relaxed for chains: a cell can take short +
+	// the teachers of its own who have somewhere to go, and lose surplus +
+	// source_deficit + the teachers who could come in to replace them.
+	vacate := make([]int, S*K)
+	replace := make([]int, S*K)
+	cellsOf := make([][]int, len(sc.Teachers))
+	for t := range sc.Teachers {
+		if !in.Movable[t] {
+			continue
+		}
+		cellsOf[t] = allowedCells(t)
+		if len(cellsOf[t]) > 0 {
+			vacate[in.Cell(in.Home[t], in.Subject[t])]++
+		}
+		for _, c := range cellsOf[t] {
+			replace[c]++
+		}
+	}
+	destCap := func(c int) int { return in.Short(c) + vacate[c] }
+	// A teacher can vacate a post only if it has a post to go to: prune to
+	// the greatest fixpoint (swaps between two surplus-free cells survive, as
+	// they should: a swap keeps H2 and H3).
+	for changed := true; changed; {
+		changed = false
+		next := make([]int, S*K)
+		for t := range sc.Teachers {
+			for _, c := range cellsOf[t] {
+				if destCap(c) > 0 {
+					next[in.Cell(in.Home[t], in.Subject[t])]++
+					break
+				}
+			}
+		}
+		if !slices.Equal(next, vacate) {
+			vacate, changed = next, true
+		}
+	}
+
+	const src, sink = 0, 1
+	g := newMaxFlow(2)
+	grow := func() int { g.head = append(g.head, -1); return len(g.head) - 1 }
+	schoolNode := map[int]int{}
+	schoolArc := map[int]int{}
+	originNode := map[int]int{}
+	originArc := map[int]int{}
+	destNode := map[int]int{}
+	var destOrder []int
+	for t := range sc.Teachers {
+		s := in.Home[t]
+		if !inUnit[s] || (backbone && !in.Backbone[t]) {
+			continue
+		}
+		d.Teachers++
+		tc := &sc.Teachers[t]
+		if !in.Movable[t] {
+			if in.Eligible[t] || tc.Volunteer {
+				d.Forbidden = append(d.Forbidden, tc.ID)
+			}
+			continue
+		}
+		d.Movable++
+		if len(cellsOf[t]) == 0 {
+			d.NoDestination = append(d.NoDestination, tc.ID)
+			d.NoDestWhy = append(d.NoDestWhy, notAllowedClasses(in, t)...)
+			continue
+		}
+		var open []int
+		for _, c := range cellsOf[t] {
+			if destCap(c) > 0 {
+				open = append(open, c)
+			}
+		}
+		if len(open) == 0 {
+			d.NoOpenPost = append(d.NoOpenPost, tc.ID)
+			for _, k := range in.Teaches[t] {
+				d.NoOpenSubj = append(d.NoOpenSubj, in.Subjects[k])
+			}
+			continue
+		}
+		sn, ok := schoolNode[s]
+		if !ok {
+			sn = grow()
+			schoolNode[s] = sn
+			c := unlimited
+			if in.OutflowCap[s] >= 0 {
+				c = in.OutflowCap[s]
+			}
+			schoolArc[s] = g.addArc(src, sn, c)
+		}
+		oc := in.Cell(s, in.Subject[t])
+		on, ok := originNode[oc]
+		if !ok {
+			on = grow()
+			originNode[oc] = on
+			originArc[oc] = g.addArc(sn, on, in.Surplus(oc)+sd+replace[oc])
+		}
+		tn := grow()
+		g.addArc(on, tn, 1)
+		for _, c := range open {
+			dn, ok := destNode[c]
+			if !ok {
+				dn = grow()
+				destNode[c] = dn
+				g.addArc(dn, sink, in.Short(c))
+				destOrder = append(destOrder, c)
+			}
+			g.addArc(tn, dn, 1)
+		}
+	}
+	// First into open posts only, then also into posts others could vacate:
+	// augmenting from the first flow, the second run counts the departures
+	// that need a chain.
+	direct := g.run(src, sink)
+	for _, c := range destOrder {
+		if vacate[c] > 0 {
+			g.addArc(destNode[c], sink, vacate[c])
+		}
+	}
+	d.Max = direct + g.run(src, sink)
+	d.Chained = d.Max - direct
+	side := g.sourceSide(src)
+	sid := func(s int) string { return sc.Schools[s].ID }
+	for _, s := range schools {
+		sn, ok := schoolNode[s]
+		if ok && !side[sn] {
+			d.Binding = append(d.Binding, fmt.Sprintf("H4 %s may lose at most %d of its %d teachers (max_outflow_share %g)",
+				sid(s), in.OutflowCap[s], in.Size[s], *sc.Policy.Limits.MaxOutflowShare))
+		}
+	}
+	origins := keysSorted(originNode)
+	for _, c := range origins {
+		s := c / K
+		if side[schoolNode[s]] && !side[originNode[c]] {
+			d.Binding = append(d.Binding, fmt.Sprintf("H3 %s %s may lose at most %d (surplus %d, source_deficit %d%s)",
+				sid(s), in.Subjects[c%K], in.Surplus(c)+sd+replace[c], in.Surplus(c), sd, extra(replace[c], "could be replaced")))
+		}
+	}
+	slices.Sort(destOrder)
+	var full []string
+	for _, c := range destOrder {
+		if side[destNode[c]] {
+			full = append(full, fmt.Sprintf("%s %s %d", sid(c/K), in.Subjects[c%K], destCap(c)))
+		}
+	}
+	if len(full) > 0 {
+		d.Binding = append(d.Binding, "H2 the open posts they can reach are all taken: "+strings.Join(full, ", "))
+	}
+	slices.Sort(d.NoDestWhy)
+	d.NoDestWhy = slices.Compact(d.NoDestWhy)
+	slices.Sort(d.NoOpenSubj)
+	d.NoOpenSubj = slices.Compact(d.NoOpenSubj)
+	return d
+}
+
+func extra(n int, what string) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf(", %d %s", n, what)
+}
+
+func keysSorted(m map[int]int) []int {
+	var ks []int
+	for k := range m {
+		ks = append(ks, k)
+	}
+	slices.Sort(ks)
+	return ks
+}
+
+// notAllowedClasses names why teacher t may go nowhere: the kinds of
+// NotAllowedReason over the other schools.
+func notAllowedClasses(in *model.Instance, t int) []string {
+	var out []string
+	for d := range in.Scenario.Schools {
+		if d == in.Home[t] {
+			continue
+		}
+		out = append(out, reasonClass(in.NotAllowedReason(t, d, in.Teaches[t][0])))
+	}
+	return out
+}
+
+// reasonClass maps a NotAllowedReason to its kind, for grouping.
+func reasonClass(why string) string {
+	switch {
+	case why == "":
+		return "allowed"
+	case strings.Contains(why, "is pinned to"):
+		return "pinned elsewhere"
+	case strings.HasPrefix(why, "no route"):
+		return "no route"
+	case strings.Contains(why, "max_km"):
+		return "beyond max_km"
+	case strings.Contains(why, "forbidden to go"):
+		return "forbidden"
+	case strings.Contains(why, "not eligible"):
+		return "not eligible"
+	case strings.Contains(why, "forbidden to move"):
+		return "forbidden to move"
+	case strings.Contains(why, "cannot teach"):
+		return "cannot teach"
+	case strings.Contains(why, "already at"):
+		return "home school"
+	}
+	return why
+}
+
+// describe renders the bound: who cannot leave and what binds.
+func (d *Departures) describe(what string) string {
+	var parts []string
+	if n := len(d.Forbidden); n > 0 {
+		parts = append(parts, fmt.Sprintf("%d forbidden to move (%s)", n, strings.Join(d.Forbidden, ", ")))
+	}
+	if n := len(d.NoDestination); n > 0 {
+		parts = append(parts, fmt.Sprintf("%d with no allowed destination (%s: %s)", n, strings.Join(d.NoDestination, ", "), strings.Join(d.NoDestWhy, ", ")))
+	}
+	if n := len(d.NoOpenPost); n > 0 {
+		parts = append(parts, fmt.Sprintf("%d teach %s and no school they may go to has an open post in those (%s)", n, strings.Join(d.NoOpenSubj, " or "), strings.Join(d.NoOpenPost, ", ")))
+	}
+	s := fmt.Sprintf("of its %d %s, %d may move (eligible or volunteer, not forbidden) and at most %d can leave at once under H2-H4", d.Teachers, what, d.Movable, d.Max)
+	if len(parts) > 0 {
+		s += ": " + strings.Join(parts, "; ")
+	}
+	if d.Chained > 0 {
+		s += fmt.Sprintf("; %d of the %d only into posts other teachers would have to vacate first (a chain of moves)", d.Chained, d.Max)
+	}
+	if len(d.Binding) > 0 {
+		s += "; binding: " + strings.Join(d.Binding, "; ")
+	}
+	return s
+}
+
+func countReason(in *model.Instance, moves []model.Placement, o *model.Outcome, ui int, b *Departures) string {
+	u := in.Units[ui]
+	q := in.Scenario.Policy.Quotas[u.Rule]
+	uo := o.Units[ui]
+	s := fmt.Sprintf("%s needs %d %s (ceil(%g x %d eligible)), the plan has %d; %s",
+		unitWho(in, u), u.Target, plural(u.Target, "departure", "departures"), q.MinShare, u.Eligible, uo.Moves, b.describe("teachers"))
+	if b.Max < u.Target {
+		return s + fmt.Sprintf(". So no plan meets it: at most %d of %d.", b.Max, u.Target)
+	}
+	return s + ". " + tradeOff(in, moves, o, ui, false, b.Max)
+}
+
+func backboneReason(in *model.Instance, moves []model.Placement, o *model.Outcome, ui int) string {
+	u := in.Units[ui]
+	uo := o.Units[ui]
+	b := Bound(in, u.Schools, true)
+	need := math.Ceil(u.BackboneShare*float64(uo.Moves) - 1e-9)
+	s := fmt.Sprintf("%s needs %s backbone departures (%g x %d moves), the plan has %d; %s",
+		unitWho(in, u), fmtNum(u.BackboneShare*float64(uo.Moves)), u.BackboneShare, uo.Moves, uo.Backbone, b.describe("backbone teachers ("+strings.Join(in.Scenario.Policy.BackboneLevels, ", ")+")"))
+	if float64(b.Max) < need {
+		return s + fmt.Sprintf(". So with %d moves no plan meets it: at most %d backbone departures, %s needed.", uo.Moves, b.Max, fmtNum(need))
+	}
+	return s + ". " + tradeOff(in, moves, o, ui, true, b.Max)
+}
+
+func unitWho(in *model.Instance, u model.Unit) string {
+	if len(u.Schools) == 1 {
+		return in.Scenario.Schools[u.Schools[0]].ID
+	}
+	return fmt.Sprintf("the %d schools of %s", len(u.Schools), u.Name)
+}
+
+func fmtNum(x float64) string { return fmt.Sprintf("%g", model.Round(x, 3)) }
+
+// Change is a single change to a plan and what it does to Z.
+type Change struct {
+	Remove int              // index of the plan move removed, or -1
+	Add    *model.Placement // move added, or nil
+	Delta  model.Terms      // terms after minus terms before
+	Hard   []string         // hard rules the changed plan breaks (model.Check)
+	broken int              // hard-rule findings of the changed plan
+}
+
+// Total is ΔZ.
+func (c Change) Total() float64 { return c.Delta.Total() }
+
+// apply returns the moves with the change made.
+func (c Change) apply(moves []model.Placement) []model.Placement {
+	out := make([]model.Placement, 0, len(moves)+1)
+	for i, m := range moves {
+		if i != c.Remove {
+			out = append(out, m)
+		}
+	}
+	if c.Add != nil {
+		out = append(out, *c.Add)
+	}
+	return out
+}
+
+// evalChange evaluates a change against the plan's terms.
+func evalChange(in *model.Instance, moves []model.Placement, base model.Terms, c Change) Change {
+	nm := c.apply(moves)
+	t := model.Evaluate(in, nm).Terms
+	c.Delta = model.Terms{Quota: t.Quota - base.Quota, Backbone: t.Backbone - base.Backbone, Fill: t.Fill - base.Fill,
+		Deficit: t.Deficit - base.Deficit, Km: t.Km - base.Km, Wish: t.Wish - base.Wish}
+	c.Hard = nil
+	for _, f := range model.Check(in, nm, nil) {
+		if f.Hard() {
+			c.Hard = append(c.Hard, f.Rule)
+			c.broken++
+		}
+	}
+	slices.Sort(c.Hard)
+	c.Hard = slices.Compact(c.Hard)
+	return c
+}
+
+// maxCandidates caps the single changes tried per shortfall, so the report
+// stays fast on a large county; the cap is deterministic.
+const maxCandidates = 4000
+
+// tradeOff looks for the best single change that helps the unit and keeps
+// H1-H4 (a move added for one of its teachers; for the backbone share also
+// a non-backbone move of the unit swapped for a backbone teacher's) and
+// says what it costs against the quota weight.
+func tradeOff(in *model.Instance, moves []model.Placement, o *model.Outcome, ui int, backbone bool, bound int) string {
+	sc := in.Scenario
+	u := in.Units[ui]
+	inUnit := map[int]bool{}
+	for _, s := range u.Schools {
+		inUnit[s] = true
+	}
+	movedNow := map[int]bool{}
+	broken := 0
+	for _, f := range model.Check(in, moves, nil) {
+		if f.Hard() {
+			broken++
+		}
+	}
+	for _, m := range moves {
+		movedNow[m.Teacher] = true
+	}
+	var cands []Change
+	for t := range sc.Teachers {
+		if !inUnit[in.Home[t]] || movedNow[t] || !in.Movable[t] || (backbone && !in.Backbone[t]) {
+			continue
+		}
+		for d := range sc.Schools {
+			for _, k := range in.Teaches[t] {
+				if in.Allowed(t, d, k) {
+					p := model.Placement{Teacher: t, To: d, Subject: k}
+					cands = append(cands, Change{Remove: -1, Add: &p})
+					if backbone {
+						for i, m := range moves {
+							if inUnit[in.Home[m.Teacher]] && !in.Backbone[m.Teacher] && in.Pin[m.Teacher] < 0 {
+								cands = append(cands, Change{Remove: i, Add: &p})
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	if len(cands) > maxCandidates {
+		cands = cands[:maxCandidates]
+	}
+	var best *Change
+	tried := 0
+	for _, c := range cands {
+		c = evalChange(in, moves, o.Terms, c)
+		tried++
+		if c.broken > broken {
+			continue
+		}
+		if best == nil || c.Total() < best.Total()-1e-9 {
+			cc := c
+			best = &cc
+		}
+	}
+	if best == nil {
+		return fmt.Sprintf("Up to %d could leave, but none of the %d single changes tried (a move added%s) keeps H1-H4 without breaking more: meeting it needs other moves changed.",
+			bound, tried, map[bool]string{true: " or swapped for a backbone teacher's", false: ""}[backbone])
+	}
+	gain := best.Delta.Quota
+	term, weight := "quota", sc.Objective.Quota
+	if backbone {
+		gain = best.Delta.Backbone
+		term, weight = "backbone", sc.Objective.Backbone
+	}
+	rest := best.Total() - gain
+	others := best.Delta
+	if backbone {
+		others.Backbone = 0
+	} else {
+		others.Quota = 0
+	}
+	keeps := "keeps H1-H4"
+	if broken > 0 {
+		keeps = fmt.Sprintf("adds no hard-rule violation to the %d the plan has", broken)
+	}
+	s := fmt.Sprintf("The best single change, %s, %s and changes the %s term by %s (weight %g) and the other terms by %s (%s)",
+		describeChange(in, moves, *best), keeps, term, signed(gain), weight, signed(rest), termsDelta(others))
+	if best.Total() >= -1e-9 {
+		return s + fmt.Sprintf(": ΔZ %s >= 0, so missing the target is a trade-off the objective prefers.", signed(best.Total()))
+	}
+	return s + fmt.Sprintf(": ΔZ %s < 0, so this plan is not optimal here.", signed(best.Total()))
+}
+
+func describeChange(in *model.Instance, moves []model.Placement, c Change) string {
+	sc := in.Scenario
+	var parts []string
+	if c.Remove >= 0 {
+		m := moves[c.Remove]
+		parts = append(parts, fmt.Sprintf("dropping %s -> %s", sc.Teachers[m.Teacher].ID, sc.Schools[m.To].ID))
+	}
+	if c.Add != nil {
+		parts = append(parts, fmt.Sprintf("adding %s %s -> %s (%s)", sc.Teachers[c.Add.Teacher].ID, sc.Schools[in.Home[c.Add.Teacher]].ID, sc.Schools[c.Add.To].ID, in.Subjects[c.Add.Subject]))
+	}
+	return strings.Join(parts, " and ")
+}
+
+func signed(x float64) string {
+	x = model.Round(x, 3)
+	if x > 0 {
+		return fmt.Sprintf("+%g", x)
+	}
+	if x == 0 {
+		return "0"
+	}
+	return fmt.Sprintf("%g", x)
+}
+
+// termsDelta lists the nonzero terms of a difference.
+func termsDelta(t model.Terms) string {
+	var parts []string
+	for _, kv := range []struct {
+		name string
+		v    float64
+	}{{"quota", t.Quota}, {"backbone", t.Backbone}, {"fill", t.Fill}, {"deficit", t.Deficit}, {"km", t.Km}, {"wish", t.Wish}} {
+		if math.Abs(kv.v) > 5e-4 {
+			parts = append(parts, kv.name+" "+signed(kv.v))
+		}
+	}
+	if len(parts) == 0 {
+		return "no term changes"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
