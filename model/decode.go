@@ -76,6 +76,10 @@ func Parse(file string, data []byte) (*yaml.Node, error) {
 // from 1 for scanner errors, and no line at all for some errors. The problem
 // itself is on the first line whose prefix of the file fails with the same
 // message, at or after the reported line: parse growing prefixes to find it.
+// A prefix cut inside a flow collection ({ or [ over several lines) fails
+// at its end, often with the same message as the real problem further down;
+// closing brackets appended after the cut make such a prefix fail
+// differently, so that search runs first, and the plain one after.
 func syntaxLine(data []byte, err error) (int, string) {
 	line, msg := 1, err.Error()
 	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
@@ -96,22 +100,26 @@ func syntaxLine(data []byte, err error) (int, string) {
 		ends = append(ends, len(data))
 	}
 	budget := 64 << 20 // bytes parsed at most; past it keep yaml's line
-	for k := reported; k <= len(ends); k++ {
-		end := ends[k-1]
-		if budget -= end; budget < 0 {
-			break
-		}
-		var n yaml.Node
-		perr := yaml.Unmarshal(data[:end], &n)
-		if perr == nil {
-			continue
-		}
-		pmsg := perr.Error()
-		if m := yamlLineRE.FindStringSubmatch(pmsg); m != nil {
-			pmsg = m[2]
-		}
-		if pmsg == msg {
-			return k, msg
+	for _, tail := range []string{"\n]]]]}}}}\n", ""} {
+		buf := make([]byte, 0, len(data)+len(tail))
+		for k := reported; k <= len(ends); k++ {
+			end := ends[k-1]
+			if budget -= end; budget < 0 {
+				return reported, msg
+			}
+			buf = append(append(buf[:0], data[:end]...), tail...)
+			var n yaml.Node
+			perr := yaml.Unmarshal(buf, &n)
+			if perr == nil {
+				continue
+			}
+			pmsg := perr.Error()
+			if m := yamlLineRE.FindStringSubmatch(pmsg); m != nil {
+				pmsg = m[2]
+			}
+			if pmsg == msg {
+				return k, msg
+			}
 		}
 	}
 	return reported, msg

@@ -318,11 +318,11 @@ func DecodePlanCSV(file string, data []byte) (*Plan, error) {
 			break
 		}
 		if err != nil {
-			line, c := 0, 0
+			line, c, why := 1, 1, err
 			if pe, ok := err.(*csv.ParseError); ok {
-				line, c = pe.Line, pe.Column
+				line, c, why = pe.Line, max(pe.Column, 1), pe.Err
 			}
-			errs.Add(Pos{File: file, Line: line, Col: c}, "plan: %v", err)
+			errs.Add(Pos{File: file, Line: line, Col: c}, "plan: %v", why)
 			break
 		}
 		line, _ := r.FieldPos(0)
