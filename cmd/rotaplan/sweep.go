@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"rotaplan/model"
+	"rotaplan/report"
 	"rotaplan/solver"
 )
 
@@ -54,7 +55,10 @@ YAML values (commas inside [] and {} do not split:
 --vary 'policy.routes[0].to.category=[rural],[town, rural]').
 
 --columns picks the result columns (default all): status, moves,
-quota_short, backbone_short, filled, emptied, km, z. --svg FILE draws the
+quota_short, backbone_short, filled, emptied, km, z, and the inspection
+indicators' student-weighted coefficients of variation after the plan,
+cv_<stage>_backbone and cv_<stage>_pe_art for each stage group of the
+scenario (cv selects them all; see rotaplan report for before and after). --svg FILE draws the
 numeric ones against the first varied value, one panel per column and one
 line per combination of the other varied values.`,
 		Example: `  rotaplan sweep county.yaml --vary policy.quotas[0].min_share=0.1:0.3:0.05
@@ -160,6 +164,7 @@ type sweepPoint struct {
 	in     *model.Instance
 	res    *solver.Result
 	out    *model.Outcome
+	cv     map[string]float64 // indicator CV after the plan, by column name
 	err    error
 }
 
@@ -192,7 +197,63 @@ func (p *sweepPoint) metric(col string) (float64, bool) {
 	case "z":
 		return model.Round(o.Terms.Total(), 2), true
 	}
-	return 0, false
+	x, ok := p.cv[col]
+	return x, ok
+}
+
+// cvColumn names the column of an inspection indicator's CV after the plan:
+// cv_<stage>_backbone or cv_<stage>_pe_art.
+func cvColumn(c report.IndicatorCV) string {
+	ind := strings.TrimSuffix(c.Indicator, "_per_100")
+	return "cv_" + c.Stage + "_" + ind
+}
+
+// cvColumns are the CV columns of the stage groups of any point, in the
+// order report.Indicators gives them (stage, then indicator).
+func cvColumns(grid []*sweepPoint) []string {
+	var order []string
+	for _, p := range grid {
+		for _, c := range report.Indicators(p.in, nil) {
+			if name := cvColumn(c); !slices.Contains(order, name) {
+				order = append(order, name)
+			}
+		}
+	}
+	rank := func(name string) int {
+		for i, st := range model.Stages {
+			if strings.HasPrefix(name, "cv_"+st+"_") {
+				return i
+			}
+		}
+		return len(model.Stages)
+	}
+	slices.SortStableFunc(order, func(a, b string) int { return rank(a) - rank(b) })
+	return order
+}
+
+// sweepSelectColumns parses --columns against the available columns; "cv"
+// stands for every CV column. Empty means all.
+func sweepSelectColumns(spec string, all []string) ([]string, error) {
+	if spec == "" {
+		return all, nil
+	}
+	var cols []string
+	for _, c := range strings.Split(spec, ",") {
+		c = strings.TrimSpace(c)
+		switch {
+		case c == "cv":
+			for _, a := range all {
+				if strings.HasPrefix(a, "cv_") {
+					cols = append(cols, a)
+				}
+			}
+		case slices.Contains(all, c):
+			cols = append(cols, c)
+		default:
+			return nil, usageError("--columns: unknown column %q (want some of %s, or cv)", c, strings.Join(all, ", "))
+		}
+	}
+	return cols, nil
 }
 
 func (p *sweepPoint) cell(col string) string {
@@ -219,17 +280,6 @@ func runSweep(ctx context.Context, opts *sweepOptions, st Streams) error {
 	}
 	if len(opts.vary) == 0 {
 		return usageError("sweep needs at least one --vary PATH=FROM:TO:STEP")
-	}
-	cols := sweepColumns
-	if opts.columns != "" {
-		cols = nil
-		for _, c := range strings.Split(opts.columns, ",") {
-			c = strings.TrimSpace(c)
-			if !slices.Contains(sweepColumns, c) {
-				return usageError("--columns: unknown column %q (want some of %s)", c, strings.Join(sweepColumns, ", "))
-			}
-			cols = append(cols, c)
-		}
 	}
 	var axes []axis
 	points := 1
@@ -266,6 +316,10 @@ func runSweep(ctx context.Context, opts *sweepOptions, st Streams) error {
 		p.in = in
 		grid[i] = p
 	}
+	cols, err := sweepSelectColumns(opts.columns, append(slices.Clone(sweepColumns), cvColumns(grid)...))
+	if err != nil {
+		return err
+	}
 	settings := &solver.Settings{TimeLimit: opts.timeLimit, Gap: opts.gap}
 	jobs := max(1, opts.jobs)
 	var wg sync.WaitGroup
@@ -278,6 +332,10 @@ func runSweep(ctx context.Context, opts *sweepOptions, st Streams) error {
 				p.res, p.err = sweepSolve(ctx, p.in, settings)
 				if p.err == nil && p.res.Status != solver.Infeasible {
 					p.out = model.Evaluate(p.in, p.res.Moves)
+					p.cv = map[string]float64{}
+					for _, c := range report.Indicators(p.in, p.res.Moves) {
+						p.cv[cvColumn(c)] = model.Round(c.AfterCV, 3)
+					}
 				}
 			}
 		}()
@@ -298,7 +356,6 @@ func runSweep(ctx context.Context, opts *sweepOptions, st Streams) error {
 			return fmt.Errorf("point %s: %w", pointName(axes, p.values), p.err)
 		}
 	}
-	var err error
 	switch opts.format {
 	case "csv":
 		err = writeSweepCSV(st.Out, axes, cols, grid)
@@ -412,6 +469,9 @@ type sweepPointJSON struct {
 	Z             *float64     `json:"z,omitempty"`
 	Terms         *model.Terms `json:"terms,omitempty"`
 	Bound         *float64     `json:"bound,omitempty"`
+	// CV is each inspection indicator's coefficient of variation after the
+	// plan, by column name (cv_<stage>_backbone, cv_<stage>_pe_art).
+	CV map[string]float64 `json:"cv,omitempty"`
 }
 
 func writeSweepJSON(w io.Writer, axes []axis, grid []*sweepPoint) error {
@@ -439,6 +499,9 @@ func writeSweepJSON(w io.Writer, axes []axis, grid []*sweepPoint) error {
 		}
 		pj.QuotaShort, pj.BackboneShort, pj.Filled = ptr("quota_short"), ptr("backbone_short"), ptr("filled")
 		pj.Emptied, pj.Km, pj.Z = ptr("emptied"), ptr("km"), ptr("z")
+		if len(p.cv) > 0 {
+			pj.CV = p.cv
+		}
 		out.Points = append(out.Points, pj)
 	}
 	enc := json.NewEncoder(w)

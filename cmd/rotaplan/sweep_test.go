@@ -252,11 +252,15 @@ func TestSweepPlumbing(t *testing.T) {
 	// 856.53. With T06: fill -400 (R1 pe, priority 2 x 2) +100 (U1 math
 	// left a post short), deficit +200, km 18.91: 768.91, 2 filled, 1 emptied;
 	// U1 sends 2 with 1 backbone >= 0.2 x 2, so no backbone shortfall.
-	want := `policy.limits.max_km,status,moves,quota_short,backbone_short,filled,emptied,km,z
-0,infeasible,,,,,,,
-5,optimal,1,1,0,1,0,6.5,856.53
-10,optimal,1,1,0,1,0,6.5,856.53
-15,optimal,2,1,0,2,1,18.9,768.91
+	// CVs over the 4 primary schools (students 600, 500, 300, 120; P = 1520):
+	// backbone per 100 after T05 moves is 1/6, 1/5, 1/3, 0 with mean
+	// 300/1520, CV 0.427; PE/art 2/6, 1/5, 0, 0 -> 0.681, and with T06 in
+	// R1's PE post 2/6, 1/5, 0, 1/1.2 with mean 400/1520 -> 0.784.
+	want := `policy.limits.max_km,status,moves,quota_short,backbone_short,filled,emptied,km,z,cv_primary_backbone,cv_primary_pe_art
+0,infeasible,,,,,,,,,
+5,optimal,1,1,0,1,0,6.5,856.53,0.427,0.681
+10,optimal,1,1,0,1,0,6.5,856.53,0.427,0.681
+15,optimal,2,1,0,2,1,18.9,768.91,0.427,0.784
 `
 	if out != want {
 		t.Errorf("got:\n%s\nwant:\n%s", out, want)
@@ -272,7 +276,8 @@ func TestSweepPlumbing(t *testing.T) {
 	if err := json.Unmarshal([]byte(js), &r); err != nil {
 		t.Fatalf("%v\n%s", err, js)
 	}
-	if len(r.Points) != 2 || r.Vary[0] != "policy.limits.max_km" || r.Points[1].Values[0] != "15" || *r.Points[1].Moves != 2 || r.Points[1].Terms == nil {
+	if len(r.Points) != 2 || r.Vary[0] != "policy.limits.max_km" || r.Points[1].Values[0] != "15" || *r.Points[1].Moves != 2 || r.Points[1].Terms == nil ||
+		r.Points[1].CV["cv_primary_pe_art"] != 0.784 {
 		t.Errorf("json:\n%s", js)
 	}
 }
