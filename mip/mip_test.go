@@ -135,7 +135,7 @@ var namePattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 // Ids that sanitize to the same name still get unique names.
 func TestNamesUniqueAndPlain(t *testing.T) {
 	in := loadTiny(t, func(sc *model.Scenario) {
-		sc.Teachers[0].ID = "T-1"  // sanitizes to Tu2d1
+		sc.Teachers[0].ID = "T-1"   // sanitizes to Tu2d1
 		sc.Teachers[1].ID = "Tu2d1" // literally
 		sc.Teachers[2].ID = "张老师"
 		sc.Teachers[2].Years = 10
