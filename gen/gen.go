@@ -164,9 +164,10 @@ type profile struct {
 	villageArts bool       // rural schools have no music, PE or art teacher at all
 	wishShare   float64    // share of movable teachers with wishes
 	alsoShare   float64    // share of teachers with a second subject
+	urbanArts   [2]float64 // range of the relative surplus of urban music, PE and art posts
 }
 
-var defaultProfile = profile{backbone: [3]float64{0.24, 0.11, 0.05}, wishShare: 0.2, alsoShare: 0.1}
+var defaultProfile = profile{backbone: [3]float64{0.24, 0.11, 0.05}, wishShare: 0.2, alsoShare: 0.1, urbanArts: [2]float64{-0.05, 0.10}}
 
 func newCounty(seed uint64, year int, name string) *county {
 	sc := &model.Scenario{
@@ -317,13 +318,27 @@ func (c *county) groups(g int, maxKm float64, size int) {
 		leads = leads[:g]
 	}
 	slices.Sort(leads)
-	members := make([]int, len(leads))
 	for j, l := range leads {
 		schools[l].Group = fmt.Sprintf("G%02d", j+1)
-		members[j] = 1
+	}
+	c.join(leads, 0.75, maxKm, size)
+}
+
+// join puts schools without a group, each with probability p, into the
+// group of the nearest lead within maxKm whose group has fewer than size
+// schools.
+func (c *county) join(leads []int, p, maxKm float64, size int) {
+	schools := c.sc.Schools
+	members := make([]int, len(leads))
+	for j, l := range leads {
+		for _, s := range schools {
+			if s.Group == schools[l].Group {
+				members[j]++
+			}
+		}
 	}
 	for i := range schools {
-		if schools[i].Group != "" || !c.chance(0.75) {
+		if schools[i].Group != "" || !c.chance(p) {
 			continue
 		}
 		best, bestKm := -1, maxKm
@@ -448,7 +463,7 @@ func (c *county) gap(s *model.School, k, d int) int {
 	case isArts(k):
 		switch cat {
 		case model.Urban:
-			return more(-0.05, 0.10)
+			return more(c.prof.urbanArts[0], c.prof.urbanArts[1])
 		case model.Town:
 			return more(-0.35, -0.05)
 		}
