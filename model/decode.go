@@ -718,6 +718,10 @@ func (d *decoder) teachers(top fields, sc *Scenario) {
 			return
 		}
 		sc.TeachersCSV = name
+		if strings.TrimSpace(name) == "" {
+			d.errorf(top.val["teachers_csv"], "scenario: teachers_csv: the roster path is empty")
+			return
+		}
 		raws = d.roster(top.val["teachers_csv"], name)
 	} else {
 		for i, n := range d.list(top, "teachers", "scenario") {

@@ -215,6 +215,8 @@ func TestDecodeErrors(t *testing.T) {
 			`s.yaml:8:5: teacher T2: age is required when policy.eligibility.age_limit.male is set`}},
 		{"roster missing", strings.Replace(smallHead, "teachers:\n  - {id: T1, school: S1, subject: math, years: 8}\n", "teachers_csv: none.csv\n", 1),
 			[]string{`s.yaml:6:15: scenario: teachers_csv: cannot read roster ` + "none.csv" + `: no such file or directory`}},
+		{"roster path empty", strings.Replace(smallHead, "teachers:\n  - {id: T1, school: S1, subject: math, years: 8}\n", "teachers_csv: \"\"\n", 1),
+			[]string{`s.yaml:6:15: scenario: teachers_csv: the roster path is empty`}},
 		{"merge key not a mapping", smallHead + "  - {<<: [1], id: T2, school: S1, subject: math, years: 1}\n",
 			[]string{`s.yaml:8:11: teacher T2: <<: expected a mapping to merge, got "1"`}},
 	}
