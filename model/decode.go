@@ -53,6 +53,8 @@ func unwrapPathError(err error) string {
 	return err.Error()
 }
 
+const emptyScenario = "the scenario file is empty"
+
 var yamlLineRE = regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`)
 
 // Parse parses YAML bytes into the root mapping node. Syntax errors and an
@@ -66,7 +68,7 @@ func Parse(file string, data []byte) (*yaml.Node, error) {
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 ||
 		(doc.Content[0].Kind == yaml.ScalarNode && doc.Content[0].Tag == "!!null") {
-		return nil, ErrorList{{Pos: Pos{File: file, Line: 1, Col: 1}, Msg: "the scenario file is empty"}}
+		return nil, ErrorList{{Pos: Pos{File: file, Line: 1, Col: 1}, Msg: emptyScenario}}
 	}
 	return doc.Content[0], nil
 }

@@ -241,6 +241,9 @@ func ReadPlan(path string) (*Plan, error) {
 func DecodePlan(file string, data []byte) (*Plan, error) {
 	root, err := Parse(file, data)
 	if err != nil {
+		if l, ok := err.(ErrorList); ok && len(l) == 1 && l[0].Msg == emptyScenario {
+			l[0].Msg = "the plan file is empty"
+		}
 		return nil, err
 	}
 	d := &decoder{file: file, budget: 20_000_000}

@@ -145,6 +145,7 @@ func TestReadPlanErrors(t *testing.T) {
 			`p.yaml:4:28: move 2: unknown key "when"`,
 			`p.yaml:5:5: move 3: expected a mapping, got "T13"`}},
 		{"nomoves.yaml", "version: 1\n", []string{`nomoves.yaml:1:1: plan: missing required key "moves"`}},
+		{"empty.yaml", "# nothing yet\n", []string{`empty.yaml:1:1: the plan file is empty`}},
 		{"list.yaml", "- 1\n", []string{`list.yaml:1:1: plan: expected a mapping with moves`}},
 		{"syntax.json", "{\"moves\": [\n{\"teacher\": \"T05\",, }]}\n", []string{`syntax.json:2:1: YAML syntax: did not find expected node content`}},
 		{"p.csv", "\ufeffteacher,to\nT05,T1\nT08,\n", []string{`p.csv:3:1: plan: a move needs teacher and to`}},
