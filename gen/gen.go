@@ -230,7 +230,8 @@ func (c *county) layout(n int, seat model.Location, scale float64) {
 		nu = 1
 	}
 	nr := n - nu - nt
-	places := c.placeNames(nt + nr)
+	ntowns := max(1, (nt+2)/3)
+	places := c.placeNames(ntowns + nr)
 	width := max(3, len(strconv.Itoa(n)))
 	id := func(i int) string { return fmt.Sprintf("S%0*d", width, i+1) }
 
@@ -239,7 +240,7 @@ func (c *county) layout(n int, seat model.Location, scale float64) {
 		at    model.Location
 		count [3]int // schools per stage so far
 	}
-	towns := make([]town, max(1, (nt+2)/3))
+	towns := make([]town, ntowns)
 	for i := range towns {
 		towns[i] = town{name: places[i], at: c.polar(seat, c.uniform(8, 25))}
 	}
