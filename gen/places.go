@@ -108,8 +108,9 @@ func Wenjiang() *model.Scenario {
 			c.addSite(fmt.Sprintf("WJ%02d", n), st, fmt.Sprintf("G%02d", g+1), areas, 1.0)
 		}
 	}
-	// Schools outside any group: they keep their teachers under these routes.
-	for _, st := range []site{{"温江区特殊教育学校", u, 2, "nine_year", "柳城"}, {"东江村小学", r, 3, "primary", "万春"}} {
+	// A school outside every group: under these routes nobody moves to or
+	// from it.
+	for _, st := range []site{{"东江村小学", r, 3, "primary", "万春"}} {
 		n++
 		c.addSite(fmt.Sprintf("WJ%02d", n), st, "", areas, 0.5)
 	}
