@@ -37,17 +37,18 @@ type Departures struct {
 
 const unlimited = 1 << 30
 
-// Bound computes Departures for the teachers of the schools; with backbone
-// only backbone teachers count.
-func Bound(in *model.Instance, schools []int, backbone bool) *Departures {
+// analysis holds what every bound of an instance shares: the cells each
+// movable teacher may move to and the chain capacities.
+type analysis struct {
+	in      *model.Instance
+	cellsOf [][]int // per teacher: cells it is allowed to move to (nil if not movable)
+	vacate  []int   // per cell: its teachers who could leave for a post that may be open
+	replace []int   // per cell: teachers elsewhere allowed to move into it
+}
+
+func newAnalysis(in *model.Instance) *analysis {
 	sc := in.Scenario
 	S, K := len(sc.Schools), in.K
-	sd := sc.Policy.Limits.SourceDeficit
-	d := &Departures{}
-	inUnit := make([]bool, S)
-	for _, s := range schools {
-		inUnit[s] = true
-	}
 	// allowed[t]: the cells teacher t may move to.
 	allowedCells := func(t int) []int {
 		var cells []int
@@ -96,6 +97,28 @@ func Bound(in *model.Instance, schools []int, backbone bool) *Departures {
 		if !slices.Equal(next, vacate) {
 			vacate, changed = next, true
 		}
+	}
+
+	return &analysis{in: in, cellsOf: cellsOf, vacate: vacate, replace: replace}
+}
+
+// Bound computes Departures for the teachers of the schools; with backbone
+// only backbone teachers count.
+func Bound(in *model.Instance, schools []int, backbone bool) *Departures {
+	return newAnalysis(in).bound(schools, backbone)
+}
+
+func (an *analysis) bound(schools []int, backbone bool) *Departures {
+	in := an.in
+	sc := in.Scenario
+	S, K := len(sc.Schools), in.K
+	sd := sc.Policy.Limits.SourceDeficit
+	cellsOf, vacate, replace := an.cellsOf, an.vacate, an.replace
+	destCap := func(c int) int { return in.Short(c) + vacate[c] }
+	d := &Departures{}
+	inUnit := make([]bool, S)
+	for _, s := range schools {
+		inUnit[s] = true
 	}
 
 	const src, sink = 0, 1
@@ -293,7 +316,8 @@ func (d *Departures) describe(what string) string {
 	return s
 }
 
-func countReason(in *model.Instance, moves []model.Placement, o *model.Outcome, ui int, b *Departures) string {
+func countReason(an *analysis, moves []model.Placement, o *model.Outcome, ui int, b *Departures) string {
+	in := an.in
 	u := in.Units[ui]
 	q := in.Scenario.Policy.Quotas[u.Rule]
 	uo := o.Units[ui]
@@ -302,20 +326,21 @@ func countReason(in *model.Instance, moves []model.Placement, o *model.Outcome, 
 	if b.Max < u.Target {
 		return s + fmt.Sprintf(". So no plan meets it: at most %d of %d.", b.Max, u.Target)
 	}
-	return s + ". " + tradeOff(in, moves, o, ui, false, b.Max)
+	return s + ". " + tradeOff(an, moves, o, ui, false, b.Max)
 }
 
-func backboneReason(in *model.Instance, moves []model.Placement, o *model.Outcome, ui int) string {
+func backboneReason(an *analysis, moves []model.Placement, o *model.Outcome, ui int) string {
+	in := an.in
 	u := in.Units[ui]
 	uo := o.Units[ui]
-	b := Bound(in, u.Schools, true)
+	b := an.bound(u.Schools, true)
 	need := math.Ceil(u.BackboneShare*float64(uo.Moves) - 1e-9)
 	s := fmt.Sprintf("%s needs %s backbone departures (%g x %d moves), the plan has %d; %s",
 		unitWho(in, u), fmtNum(u.BackboneShare*float64(uo.Moves)), u.BackboneShare, uo.Moves, uo.Backbone, b.describe("backbone teachers ("+strings.Join(in.Scenario.Policy.BackboneLevels, ", ")+")"))
 	if float64(b.Max) < need {
 		return s + fmt.Sprintf(". So with %d moves no plan meets it: at most %d backbone departures, %s needed.", uo.Moves, b.Max, fmtNum(need))
 	}
-	return s + ". " + tradeOff(in, moves, o, ui, true, b.Max)
+	return s + ". " + tradeOff(an, moves, o, ui, true, b.Max)
 }
 
 func unitWho(in *model.Instance, u model.Unit) string {
@@ -332,8 +357,6 @@ type Change struct {
 	Remove int              // index of the plan move removed, or -1
 	Add    *model.Placement // move added, or nil
 	Delta  model.Terms      // terms after minus terms before
-	Hard   []string         // hard rules the changed plan breaks (model.Check)
-	broken int              // hard-rule findings of the changed plan
 }
 
 // Total is ΔZ.
@@ -353,84 +376,154 @@ func (c Change) apply(moves []model.Placement) []model.Placement {
 	return out
 }
 
-// evalChange evaluates a change against the plan's terms.
-func evalChange(in *model.Instance, moves []model.Placement, base model.Terms, c Change) Change {
-	nm := c.apply(moves)
-	t := model.Evaluate(in, nm).Terms
-	c.Delta = model.Terms{Quota: t.Quota - base.Quota, Backbone: t.Backbone - base.Backbone, Fill: t.Fill - base.Fill,
-		Deficit: t.Deficit - base.Deficit, Km: t.Km - base.Km, Wish: t.Wish - base.Wish}
-	c.Hard = nil
-	for _, f := range model.Check(in, nm, nil) {
-		if f.Hard() {
-			c.Hard = append(c.Hard, f.Rule)
-			c.broken++
+// delta evaluates a change incrementally from the plan's outcome: only the
+// cells, schools and units the change touches are recomputed, so trying
+// every candidate stays cheap on a large county. It also reports whether
+// the change makes any hard rule worse (H1 for the added teacher, H2 and
+// H3 at the touched cells, H4 at the origin); a valid plan stays valid
+// exactly when it does not. Evaluate gives the same terms (tested).
+func delta(in *model.Instance, moves []model.Placement, o *model.Outcome, moved []bool, c Change) (model.Terms, bool) {
+	sc := in.Scenario
+	w := sc.Objective
+	sd := sc.Policy.Limits.SourceDeficit
+	type cellD struct{ c, in, out int }
+	var cells []cellD
+	touch := func(c, din, dout int) {
+		for i := range cells {
+			if cells[i].c == c {
+				cells[i].in += din
+				cells[i].out += dout
+				return
+			}
+		}
+		cells = append(cells, cellD{c, din, dout})
+	}
+	type schoolD struct{ s, moved, bb int }
+	var schools []schoolD
+	touchS := func(s, dm, db int) {
+		for i := range schools {
+			if schools[i].s == s {
+				schools[i].moved += dm
+				schools[i].bb += db
+				return
+			}
+		}
+		schools = append(schools, schoolD{s, dm, db})
+	}
+	var d model.Terms
+	apply := func(p model.Placement, sign int) {
+		s := in.Home[p.Teacher]
+		touch(in.Cell(s, in.Subject[p.Teacher]), 0, sign)
+		touch(in.Cell(p.To, p.Subject), sign, 0)
+		bb := 0
+		if in.Backbone[p.Teacher] {
+			bb = sign
+		}
+		touchS(s, sign, bb)
+		d.Km += float64(sign) * w.Km * in.Km(s, p.To)
+		d.Wish -= float64(sign) * w.Wish * in.WishScore(p.Teacher, p.To)
+	}
+	worse := false
+	if c.Remove >= 0 {
+		r := moves[c.Remove]
+		if in.Pin[r.Teacher] >= 0 && (c.Add == nil || *c.Add != r) { // H1: the pin goes missing
+			worse = true
+		}
+		apply(r, -1)
+	}
+	if c.Add != nil {
+		t := c.Add.Teacher
+		if (moved[t] && (c.Remove < 0 || moves[c.Remove].Teacher != t)) || !in.Allowed(t, c.Add.To, c.Add.Subject) {
+			worse = true
+		}
+		apply(*c.Add, +1)
+	}
+	filled := func(c, after int) int { return min(after, in.Req[c]) - min(in.Staff[c], in.Req[c]) }
+	for _, x := range cells {
+		before := in.Staff[x.c] + o.In[x.c] - o.Out[x.c]
+		after := before + x.in - x.out
+		f0, f1 := filled(x.c, before), filled(x.c, after)
+		d.Fill -= w.Fill * in.Weight(x.c) * float64(f1-f0)
+		d.Deficit += w.Deficit * float64(max(0, -f1)-max(0, -f0))
+		net0, net1 := o.In[x.c]-o.Out[x.c], o.In[x.c]+x.in-o.Out[x.c]-x.out
+		if net1 > net0 && net1 > in.Short(x.c) { // H2 worse
+			worse = true
+		}
+		if -net1 > -net0 && -net1 > in.Surplus(x.c)+sd { // H3 worse
+			worse = true
 		}
 	}
-	slices.Sort(c.Hard)
-	c.Hard = slices.Compact(c.Hard)
-	return c
+	for _, x := range schools {
+		if x.moved > 0 && in.OutflowCap[x.s] >= 0 && o.Moved[x.s]+x.moved > in.OutflowCap[x.s] {
+			worse = true
+		}
+	}
+	for ui, u := range in.Units {
+		dm, db := 0, 0
+		for _, x := range schools {
+			if slices.Contains(u.Schools, x.s) {
+				dm += x.moved
+				db += x.bb
+			}
+		}
+		if dm == 0 && db == 0 {
+			continue
+		}
+		uo := o.Units[ui]
+		m1, b1 := uo.Moves+dm, uo.Backbone+db
+		d.Quota += w.Quota * float64(max(0, u.Target-m1)-uo.CountShort)
+		d.Backbone += w.Backbone * (math.Max(0, u.BackboneShare*float64(m1)-float64(b1)) - uo.BackboneShort)
+	}
+	return d, worse
 }
-
-// maxCandidates caps the single changes tried per shortfall, so the report
-// stays fast on a large county; the cap is deterministic.
-const maxCandidates = 4000
 
 // tradeOff looks for the best single change that helps the unit and keeps
 // H1-H4 (a move added for one of its teachers; for the backbone share also
 // a non-backbone move of the unit swapped for a backbone teacher's) and
-// says what it costs against the quota weight.
-func tradeOff(in *model.Instance, moves []model.Placement, o *model.Outcome, ui int, backbone bool, bound int) string {
+// says what it costs against the quota weight. Every candidate is tried.
+func tradeOff(an *analysis, moves []model.Placement, o *model.Outcome, ui int, backbone bool, bound int) string {
+	in := an.in
 	sc := in.Scenario
 	u := in.Units[ui]
 	inUnit := map[int]bool{}
 	for _, s := range u.Schools {
 		inUnit[s] = true
 	}
-	movedNow := map[int]bool{}
-	broken := 0
-	for _, f := range model.Check(in, moves, nil) {
-		if f.Hard() {
-			broken++
-		}
-	}
+	moved := make([]bool, len(sc.Teachers))
 	for _, m := range moves {
-		movedNow[m.Teacher] = true
+		moved[m.Teacher] = true
 	}
-	var cands []Change
-	for t := range sc.Teachers {
-		if !inUnit[in.Home[t]] || movedNow[t] || !in.Movable[t] || (backbone && !in.Backbone[t]) {
-			continue
+	var swaps []int // plan moves of the unit's non-backbone, unpinned teachers
+	for i, m := range moves {
+		if inUnit[in.Home[m.Teacher]] && !in.Backbone[m.Teacher] && in.Pin[m.Teacher] < 0 {
+			swaps = append(swaps, i)
 		}
-		for d := range sc.Schools {
-			for _, k := range in.Teaches[t] {
-				if in.Allowed(t, d, k) {
-					p := model.Placement{Teacher: t, To: d, Subject: k}
-					cands = append(cands, Change{Remove: -1, Add: &p})
-					if backbone {
-						for i, m := range moves {
-							if inUnit[in.Home[m.Teacher]] && !in.Backbone[m.Teacher] && in.Pin[m.Teacher] < 0 {
-								cands = append(cands, Change{Remove: i, Add: &p})
-							}
-						}
-					}
-				}
-			}
-		}
-	}
-	if len(cands) > maxCandidates {
-		cands = cands[:maxCandidates]
 	}
 	var best *Change
 	tried := 0
-	for _, c := range cands {
-		c = evalChange(in, moves, o.Terms, c)
+	consider := func(c Change) {
 		tried++
-		if c.broken > broken {
+		dt, worse := delta(in, moves, o, moved, c)
+		if worse {
+			return
+		}
+		c.Delta = dt
+		if best == nil || c.Total() < best.Total()-1e-9 {
+			best = &c
+		}
+	}
+	for t := range sc.Teachers {
+		if !inUnit[in.Home[t]] || moved[t] || (backbone && !in.Backbone[t]) {
 			continue
 		}
-		if best == nil || c.Total() < best.Total()-1e-9 {
-			cc := c
-			best = &cc
+		for _, cell := range an.cellsOf[t] {
+			p := model.Placement{Teacher: t, To: cell / in.K, Subject: cell % in.K}
+			consider(Change{Remove: -1, Add: &p})
+			if backbone {
+				for _, i := range swaps {
+					consider(Change{Remove: i, Add: &p})
+				}
+			}
 		}
 	}
 	if best == nil {
@@ -439,23 +532,24 @@ func tradeOff(in *model.Instance, moves []model.Placement, o *model.Outcome, ui 
 	}
 	gain := best.Delta.Quota
 	term, weight := "quota", sc.Objective.Quota
+	others := best.Delta
 	if backbone {
 		gain = best.Delta.Backbone
 		term, weight = "backbone", sc.Objective.Backbone
-	}
-	rest := best.Total() - gain
-	others := best.Delta
-	if backbone {
 		others.Backbone = 0
 	} else {
 		others.Quota = 0
 	}
+	rest := best.Total() - gain
 	keeps := "keeps H1-H4"
-	if broken > 0 {
-		keeps = fmt.Sprintf("adds no hard-rule violation to the %d the plan has", broken)
+	for _, f := range model.Check(in, moves, nil) {
+		if f.Hard() {
+			keeps = "makes no hard rule worse"
+			break
+		}
 	}
-	s := fmt.Sprintf("The best single change, %s, %s and changes the %s term by %s (weight %g) and the other terms by %s (%s)",
-		describeChange(in, moves, *best), keeps, term, signed(gain), weight, signed(rest), termsDelta(others))
+	s := fmt.Sprintf("The best of %d single changes, %s, %s and changes the %s term by %s (weight %g) and the other terms by %s (%s)",
+		tried, describeChange(in, moves, *best), keeps, term, signed(gain), weight, signed(rest), termsDelta(others))
 	if best.Total() >= -1e-9 {
 		return s + fmt.Sprintf(": ΔZ %s >= 0, so missing the target is a trade-off the objective prefers.", signed(best.Total()))
 	}

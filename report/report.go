@@ -161,6 +161,7 @@ func Build(in *model.Instance, moves []model.Placement) *Report {
 
 	// Quota units.
 	r.Units = []UnitRow{}
+	an := newAnalysis(in)
 	for i, u := range in.Units {
 		uo := o.Units[i]
 		row := UnitRow{Name: u.Name, Eligible: u.Eligible, Target: u.Target, Moves: uo.Moves, CountShort: uo.CountShort,
@@ -169,13 +170,13 @@ func Build(in *model.Instance, moves []model.Placement) *Report {
 		for _, s := range u.Schools {
 			row.Schools = append(row.Schools, sc.Schools[s].ID)
 		}
-		b := Bound(in, u.Schools, false)
+		b := an.bound(u.Schools, false)
 		row.MaxDepartures = b.Max
 		if uo.CountShort > 0 {
-			row.Reason = countReason(in, moves, o, i, b)
+			row.Reason = countReason(an, moves, o, i, b)
 		}
 		if uo.BackboneShort > 1e-9 {
-			row.BackboneReason = backboneReason(in, moves, o, i)
+			row.BackboneReason = backboneReason(an, moves, o, i)
 		}
 		if row.Met {
 			r.Summary.UnitsMet++

@@ -418,3 +418,42 @@ func TestJSONShape(t *testing.T) {
 		t.Errorf("quotas: %+v", doc.Quotas)
 	}
 }
+
+// TestDeltaMatchesEvaluate: the incremental evaluation of a single change
+// gives the terms Evaluate gives for the changed plan, and on a valid plan
+// it flags a change exactly when model.Check finds a hard-rule violation.
+func TestDeltaMatchesEvaluate(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, sets := range [][]string{nil, {"policy.limits.source_deficit=1", "policy.limits.max_outflow_share=0.25"}} {
+		in := load(t, "tiny.yaml", sets...)
+		an := newAnalysis(in)
+		for _, plan := range []string{"pins.yaml", "swap.yaml"} {
+			moves := planMoves(t, in, plan)
+			valid := !hardBroken(in, moves)
+			o := model.Evaluate(in, moves)
+			moved := make([]bool, len(in.Scenario.Teachers))
+			for _, m := range moves {
+				moved[m.Teacher] = true
+			}
+			for tch := range in.Scenario.Teachers {
+				for _, cell := range an.cellsOf[tch] {
+					p := model.Placement{Teacher: tch, To: cell / in.K, Subject: cell % in.K}
+					c := Change{Remove: -1, Add: &p}
+					if rng.IntN(2) == 0 {
+						c.Remove = rng.IntN(len(moves))
+					}
+					d, worse := delta(in, moves, o, moved, c)
+					next := c.apply(moves)
+					want := model.Evaluate(in, next).Terms
+					if math.Abs(d.Total()-(want.Total()-o.Terms.Total())) > 1e-6 || math.Abs(d.Fill-(want.Fill-o.Terms.Fill)) > 1e-6 ||
+						math.Abs(d.Backbone-(want.Backbone-o.Terms.Backbone)) > 1e-6 || math.Abs(d.Quota-(want.Quota-o.Terms.Quota)) > 1e-6 {
+						t.Errorf("%v %s %+v remove %d: delta %+v, Evaluate %+v - %+v", sets, plan, p, c.Remove, d, want, o.Terms)
+					}
+					if broke := hardBroken(in, next); valid && broke != worse {
+						t.Errorf("%v %s %+v remove %d: incremental worse=%v, model.Check broken=%v", sets, plan, p, c.Remove, worse, broke)
+					}
+				}
+			}
+		}
+	}
+}
