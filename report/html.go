@@ -104,7 +104,7 @@ func truncate(s string, n int) string {
 
 // Map draws the schools by location (an equirectangular projection scaled
 // by cos(latitude)) and an arrow per pair of schools with moves between
-// them, thicker for more moves.
+// them, thicker for more moves (width 1 + sqrt(moves), at most 6).
 func (d htmlData) Map() template.HTML {
 	type pt struct {
 		x, y float64
@@ -133,7 +133,7 @@ func (d htmlData) Map() template.HTML {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="map" viewBox="0 0 %g %g" width="%g" height="%g" role="img" aria-label="schools and moves">`, W, H, W, H)
-	b.WriteString(`<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#c0392b"/></marker></defs>`)
+	b.WriteString(`<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#c0392b"/></marker></defs>`)
 	b.WriteString(`<rect x="0" y="0" width="100%" height="100%" fill="#fbfbf8"/>`)
 	type pair struct{ from, to string }
 	count := map[pair]int{}
@@ -159,19 +159,19 @@ func (d htmlData) Map() template.HTML {
 			continue
 		}
 		ux, uy := dx/l, dy/l
-		x1, y1, x2, y2 := a.x+ux*9, a.y+uy*9, z.x-ux*11, z.y-uy*11
+		x1, y1, x2, y2 := a.x+ux*7, a.y+uy*7, z.x-ux*8, z.y-uy*8
 		cx, cy := (x1+x2)/2-uy*l*0.12, (y1+y2)/2+ux*l*0.12
 		fmt.Fprintf(&b, `<path class="move" d="M%.1f,%.1f Q%.1f,%.1f %.1f,%.1f" stroke-width="%.1f" marker-end="url(#arrow)"><title>%s → %s: %d</title></path>`,
-			x1, y1, cx, cy, x2, y2, 1.2+1.2*float64(count[p]), esc(p.from), esc(p.to), count[p])
+			x1, y1, cx, cy, x2, y2, math.Min(6, 1+math.Sqrt(float64(count[p]))), esc(p.from), esc(p.to), count[p])
 	}
 	for _, s := range d.Schools {
 		p := pos[s.ID]
 		if !p.ok {
 			continue
 		}
-		fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="8" class="school %s"><title>%s %s (%s): %d→%d teachers</title></circle>`,
+		fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="6" class="school %s"><title>%s %s (%s): %d→%d teachers</title></circle>`,
 			p.x, p.y, esc(s.Category), esc(s.ID), esc(s.Name), esc(s.Category), s.TeachersBefore, s.TeachersAfter)
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" class="label">%s %s</text>`, p.x+11, p.y+4, esc(s.ID), esc(truncate(s.Name, 8)))
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" class="small">%s</text>`, p.x+8, p.y+3, esc(s.ID))
 	}
 	b.WriteString(`<g class="legend"><circle cx="16" cy="16" r="6" class="school urban"/><text x="26" y="20" class="small">urban</text>` +
 		`<circle cx="76" cy="16" r="6" class="school town"/><text x="86" y="20" class="small">town</text>` +

@@ -182,7 +182,8 @@ func (r *Report) summaryLine() string {
 
 func (r *Report) objectiveLine() string {
 	o := r.Objective
-	return fmt.Sprintf("Z = %g (quota %g, backbone %g, fill %g, deficit %g, km %g, wish %g)", r.Z, o.Quota, o.Backbone, o.Fill, o.Deficit, o.Km, o.Wish)
+	r3 := func(x float64) float64 { return model.Round(x, 3) }
+	return fmt.Sprintf("Z = %g (quota %g, backbone %g, fill %g, deficit %g, km %g, wish %g)", r3(r.Z), r3(o.Quota), r3(o.Backbone), r3(o.Fill), r3(o.Deficit), r3(o.Km), r3(o.Wish))
 }
 
 func (r *Report) quotaTable() *table {
