@@ -224,11 +224,15 @@ func (an *analysis) bound(schools []int, backbone bool) *Departures {
 	var full []string
 	for _, c := range destOrder {
 		if side[destNode[c]] {
-			full = append(full, fmt.Sprintf("%s %s %d", sid(c/K), in.Subjects[c%K], destCap(c)))
+			post := fmt.Sprintf("%s %s %d open", sid(c/K), in.Subjects[c%K], in.Short(c))
+			if vacate[c] > 0 {
+				post += fmt.Sprintf(" + %d its teachers could vacate", vacate[c])
+			}
+			full = append(full, post)
 		}
 	}
 	if len(full) > 0 {
-		d.Binding = append(d.Binding, "H2 the open posts they can reach are all taken: "+strings.Join(full, ", "))
+		d.Binding = append(d.Binding, "H2 the posts they can reach are all taken: "+strings.Join(full, ", "))
 	}
 	slices.Sort(d.NoDestWhy)
 	d.NoDestWhy = slices.Compact(d.NoDestWhy)

@@ -28,11 +28,16 @@ type Report struct {
 
 // Summary counts the plan at a glance.
 type Summary struct {
-	Schools, Teachers, Eligible int
-	Moves, BackboneMoves        int
-	Filled, Emptied             int // required posts newly filled / left empty
-	Km                          float64
-	UnitsMet, Units             int
+	Schools       int     `json:"schools"`
+	Teachers      int     `json:"teachers"`
+	Eligible      int     `json:"eligible"`
+	Moves         int     `json:"moves"`
+	BackboneMoves int     `json:"backbone_moves"`
+	Filled        int     `json:"filled"`  // required posts newly filled
+	Emptied       int     `json:"emptied"` // required posts left empty
+	Km            float64 `json:"km"`
+	UnitsMet      int     `json:"units_met"`
+	Units         int     `json:"units"`
 }
 
 // SchoolRow is one school before and after the plan.
