@@ -285,7 +285,12 @@ func WriteExplanation(w io.Writer, e *Explanation, format string) error {
 	if len(e.NotAllowed) > 0 {
 		fmt.Fprintln(w, "\nNot allowed:")
 		for _, g := range e.NotAllowed {
-			fmt.Fprintf(w, "  %s: %s (e.g. %s)\n", g.Kind, strings.Join(g.Schools, ", "), g.Example)
+			list := g.Schools
+			more := ""
+			if len(list) > 20 {
+				list, more = list[:20], fmt.Sprintf(" and %d more", len(list)-20)
+			}
+			fmt.Fprintf(w, "  %s: %d schools: %s%s (e.g. %s)\n", g.Kind, len(g.Schools), strings.Join(list, ", "), more, g.Example)
 		}
 	}
 	return nil
