@@ -6,7 +6,7 @@
 //
 // The structure follows the domain notes: urban, town and rural schools
 // (about 20/30/50% of the schools, most teachers in urban and town ones),
-// tiers with the strongest schools in town, education groups around tier-1
+// tiers with the strongest schools in the county seat, education groups around tier-1
 // schools, posts from the staffing ratios (primary 1:19, junior 1:13.5)
 // split over subjects, shortages concentrated in rural music, PE, art,
 // English and IT, surplus in urban main subjects, backbone teachers
