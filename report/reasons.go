@@ -128,6 +128,7 @@ func (an *analysis) bound(schools []int, backbone bool) *Departures {
 	schoolArc := map[int]int{}
 	originNode := map[int]int{}
 	originArc := map[int]int{}
+	originWho := map[int][]string{} // origin cell -> its teachers in the network
 	destNode := map[int]int{}
 	var destOrder []int
 	for t := range sc.Teachers {
@@ -179,6 +180,7 @@ func (an *analysis) bound(schools []int, backbone bool) *Departures {
 			originNode[oc] = on
 			originArc[oc] = g.addArc(sn, on, in.Surplus(oc)+sd+replace[oc])
 		}
+		originWho[oc] = append(originWho[oc], tc.ID)
 		tn := grow()
 		g.addArc(on, tn, 1)
 		for _, c := range open {
@@ -216,8 +218,14 @@ func (an *analysis) bound(schools []int, backbone bool) *Departures {
 	for _, c := range origins {
 		s := c / K
 		if side[schoolNode[s]] && !side[originNode[c]] {
-			d.Binding = append(d.Binding, fmt.Sprintf("H3 %s %s may lose at most %d (surplus %d, source_deficit %d%s)",
-				sid(s), in.Subjects[c%K], in.Surplus(c)+sd+replace[c], in.Surplus(c), sd, extra(replace[c], "could be replaced")))
+			who := originWho[c]
+			list := strings.Join(who[:min(len(who), 5)], ", ")
+			if len(who) > 5 {
+				list += fmt.Sprintf(" and %d more", len(who)-5)
+			}
+			d.Binding = append(d.Binding, fmt.Sprintf("H3 %s %s may lose at most %d (surplus %d, source_deficit %d%s) of its %d %s (%s)",
+				sid(s), in.Subjects[c%K], in.Surplus(c)+sd+replace[c], in.Surplus(c), sd, extra(replace[c], "could be replaced"),
+				len(who), plural(len(who), "teacher with a place to go", "teachers with a place to go"), list))
 		}
 	}
 	slices.Sort(destOrder)
