@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -63,8 +64,8 @@ func Parse(file string, data []byte) (*yaml.Node, error) {
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		line, msg := syntaxLine(data, err)
-		return nil, ErrorList{{Pos: Pos{File: file, Line: line, Col: 1}, Msg: "YAML syntax: " + msg}}
+		line, col, msg := syntaxPos(data, err)
+		return nil, ErrorList{{Pos: Pos{File: file, Line: line, Col: col}, Msg: "YAML syntax: " + msg}}
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 ||
 		(doc.Content[0].Kind == yaml.ScalarNode && doc.Content[0].Tag == "!!null") {
@@ -73,17 +74,18 @@ func Parse(file string, data []byte) (*yaml.Node, error) {
 	return doc.Content[0], nil
 }
 
-// syntaxLine finds the line of a YAML syntax error. yaml.v3 reports the line
-// where the enclosing construct starts, counted from 0 for parser errors and
-// from 1 for scanner errors, and no line at all for some errors. The problem
-// itself is on the first line whose prefix of the file fails with the same
-// message, at or after the reported line: parse growing prefixes to find it.
+// syntaxPos finds the position of a YAML syntax error. yaml.v3 reports the
+// line where the enclosing construct starts, counted from 0 for parser
+// errors and from 1 for scanner errors, no line at all for some errors, and
+// never a column. The problem itself is where the shortest prefix of the
+// file that fails with the same message ends: parse growing prefixes, line
+// by line from yaml's line on, then character by character in that line.
 // A prefix cut inside a flow collection ({ or [ over several lines) fails
-// at its end, often with the same message as the real problem further down;
+// at its end, often with the same message as the real problem further on;
 // closing brackets appended after the cut make such a prefix fail
 // differently, so that search runs first, and the plain one after.
-func syntaxLine(data []byte, err error) (int, string) {
-	line, msg := 1, err.Error()
+func syntaxPos(data []byte, err error) (line, col int, msg string) {
+	line, msg = 1, err.Error()
 	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
 		if m[1] != "" {
 			line, _ = strconv.Atoi(m[1])
@@ -101,30 +103,99 @@ func syntaxLine(data []byte, err error) (int, string) {
 	if len(ends) == 0 || ends[len(ends)-1] != len(data) {
 		ends = append(ends, len(data))
 	}
-	budget := 64 << 20 // bytes parsed at most; past it keep yaml's line
-	for _, tail := range []string{"\n]]]]}}}}\n", ""} {
-		buf := make([]byte, 0, len(data)+len(tail))
-		for k := reported; k <= len(ends); k++ {
-			end := ends[k-1]
-			if budget -= end; budget < 0 {
-				return reported, msg
-			}
-			buf = append(append(buf[:0], data[:end]...), tail...)
-			var n yaml.Node
-			perr := yaml.Unmarshal(buf, &n)
-			if perr == nil {
+	budget := 16 << 20 // bytes parsed at most; past it keep what is known
+	var buf []byte
+	fails := func(end int, closing bool) bool {
+		budget -= end
+		buf = append(buf[:0], data[:end]...)
+		if closing {
+			buf = append(buf, flowClosers(data[:end])...)
+		}
+		var n yaml.Node
+		perr := yaml.Unmarshal(buf, &n)
+		if perr == nil {
+			return false
+		}
+		pmsg := perr.Error()
+		if m := yamlLineRE.FindStringSubmatch(pmsg); m != nil {
+			pmsg = m[2]
+		}
+		return pmsg == msg
+	}
+	for _, closing := range []bool{true, false} {
+		for k := reported; k <= len(ends) && budget > 0; k++ {
+			if !fails(ends[k-1], closing) {
 				continue
 			}
-			pmsg := perr.Error()
-			if m := yamlLineRE.FindStringSubmatch(pmsg); m != nil {
-				pmsg = m[2]
+			// The problem is on line k: find its column.
+			start := 0
+			if k > 1 {
+				start = ends[k-2]
 			}
-			if pmsg == msg {
-				return k, msg
+			if name, ok := strings.CutPrefix(msg, "unknown anchor '"); ok {
+				// The alias fails only once its name is complete: point at its *.
+				name = strings.TrimSuffix(name, "' referenced")
+				if i := bytes.Index(data[start:ends[k-1]], []byte("*"+name)); i >= 0 {
+					return k, utf8.RuneCount(data[start:start+i]) + 1, msg
+				}
 			}
+			// Long lines (a JSON file on one line) keep column 1: each step
+			// parses the whole prefix.
+			for i, col := start, 1; i < ends[k-1] && col <= 500 && budget > 0; col++ {
+				_, size := utf8.DecodeRune(data[i:])
+				i += size
+				if fails(i, closing) {
+					return k, col, msg
+				}
+			}
+			return k, 1, msg
 		}
 	}
-	return reported, msg
+	return reported, 1, msg
+}
+
+// flowClosers returns the brackets that close the flow collections left open
+// at the end of a YAML prefix, innermost first, on a line of their own.
+// Quoted strings and comments are skipped roughly; it only has to be right
+// for prefixes that are otherwise well formed.
+func flowClosers(prefix []byte) string {
+	var open []byte
+	var quote byte
+	for i := 0; i < len(prefix); i++ {
+		c := prefix[i]
+		switch {
+		case quote == '"' && c == '\\':
+			i++
+		case quote != 0:
+			if c == quote {
+				if quote == '\'' && i+1 < len(prefix) && prefix[i+1] == '\'' {
+					i++ // '' inside single quotes
+				} else {
+					quote = 0
+				}
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '#' && (i == 0 || prefix[i-1] == ' ' || prefix[i-1] == '\t' || prefix[i-1] == '\n'):
+			for i < len(prefix) && prefix[i] != '\n' {
+				i++
+			}
+		case c == '[':
+			open = append(open, ']')
+		case c == '{':
+			open = append(open, '}')
+		case (c == ']' || c == '}') && len(open) > 0:
+			open = open[:len(open)-1]
+		}
+	}
+	if quote != 0 {
+		open = append(open, quote) // close the string before the brackets
+	}
+	out := []byte{'\n'}
+	for i := len(open) - 1; i >= 0; i-- {
+		out = append(out, open[i])
+	}
+	return string(append(out, '\n'))
 }
 
 // Decode decodes and validates a parsed scenario. dir is the folder that a

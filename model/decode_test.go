@@ -68,13 +68,13 @@ func TestDecodeErrors(t *testing.T) {
 		{"empty file", ``, []string{`s.yaml:1:1: the scenario file is empty`}},
 		{"only comments", "# nothing\n\n", []string{`s.yaml:1:1: the scenario file is empty`}},
 		{"not a mapping", "- 1\n- 2\n", []string{`s.yaml:1:1: scenario: expected a mapping, got a list`}},
-		// yaml.v3 says "line 3" (where the mapping starts); the bad indent is on line 5.
+		// yaml.v3 says "line 3" (where the mapping starts); the problem is the ':' on line 5.
 		{"syntax indentation", "version: 1\nyear: 2027\nschools:\n  - id: S1\n     category: urban\n",
-			[]string{`s.yaml:5:1: YAML syntax: mapping values are not allowed in this context`}},
+			[]string{`s.yaml:5:14: YAML syntax: mapping values are not allowed in this context`}},
 		{"syntax unclosed flow", smallHead + "  - {id: T2, school: S1, subject: math, years: 8, also: [pe}\n",
-			[]string{`s.yaml:8:1: YAML syntax: did not find expected ',' or ']'`}},
+			[]string{`s.yaml:8:60: YAML syntax: did not find expected ',' or ']'`}},
 		{"syntax tab", "version: 1\n\tyear: 2027\n", []string{`s.yaml:2:1: YAML syntax: found a tab character that violates indentation`}},
-		{"syntax unknown alias", smallHead + "pins: *nothing\n", []string{`s.yaml:8:1: YAML syntax: unknown anchor 'nothing' referenced`}},
+		{"syntax unknown alias", smallHead + "pins: *nothing\n", []string{`s.yaml:8:7: YAML syntax: unknown anchor 'nothing' referenced`}},
 		{"missing version and year", "schools: []\nteachers: []\n", []string{
 			`s.yaml:1:1: scenario: missing required key "version"`,
 			`s.yaml:1:1: scenario: missing required key "year"`}},
@@ -371,5 +371,19 @@ func TestDecodeValidForms(t *testing.T) {
 			}
 			tc.check(t, sc)
 		})
+	}
+}
+
+func TestFlowClosers(t *testing.T) {
+	for _, c := range []struct{ prefix, want string }{
+		{"a: 1\n", "\n\n"},
+		{"a: [1, {b: 2", "\n}]\n"},
+		{"a: [1, {b: 2}]\nc: {d: [", "\n]}\n"},
+		{`a: ["x]", 'y{', "q\"[", 'it''s [' ` + "# [ in a comment\n", "\n]\n"},
+		{`a: {b: "open [`, "\n\"}\n"},
+	} {
+		if got := flowClosers([]byte(c.prefix)); got != c.want {
+			t.Errorf("flowClosers(%q) = %q, want %q", c.prefix, got, c.want)
+		}
 	}
 }

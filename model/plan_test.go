@@ -147,7 +147,7 @@ func TestReadPlanErrors(t *testing.T) {
 		{"nomoves.yaml", "version: 1\n", []string{`nomoves.yaml:1:1: plan: missing required key "moves"`}},
 		{"empty.yaml", "# nothing yet\n", []string{`empty.yaml:1:1: the plan file is empty`}},
 		{"list.yaml", "- 1\n", []string{`list.yaml:1:1: plan: expected a mapping with moves`}},
-		{"syntax.json", "{\"moves\": [\n{\"teacher\": \"T05\",, }]}\n", []string{`syntax.json:2:1: YAML syntax: did not find expected node content`}},
+		{"syntax.json", "{\"moves\": [\n{\"teacher\": \"T05\",, }]}\n", []string{`syntax.json:2:19: YAML syntax: did not find expected node content`}},
 		{"p.csv", "\ufeffteacher,to\nT05,T1\nT08,\n", []string{`p.csv:3:1: plan: a move needs teacher and to`}},
 		{"nocols.csv", "teacher,from\nT05,U1\n", []string{`nocols.csv:1:1: plan: the header needs the columns teacher and to`}},
 		{"quote.csv", "teacher,to\nT05,\"T1\n", []string{`quote.csv:2:9: plan: extraneous or missing " in quoted-field`}},
