@@ -82,17 +82,7 @@ func TestHTMLInChromium(t *testing.T) {
 		if err := os.WriteFile(page, buf.Bytes(), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		url := "file://" + page + "#selftest"
-		dom, stderr := runChromium(t, bin, "--dump-dom", url)
-		if strings.Contains(stderr, "Uncaught") || strings.Contains(stderr, ":CONSOLE(") && strings.Contains(stderr, "rror") {
-			t.Errorf("%s: console error:\n%s", c.plan, stderr)
-		}
-		if strings.Contains(dom, `data-error=`) || strings.Contains(dom, "<title>ERROR") {
-			t.Errorf("%s: the page reported an error:\n%s", c.plan, dom)
-		}
-		if !strings.Contains(dom, `data-ready="1"`) {
-			t.Errorf("%s: the page's script did not finish (no data-ready)", c.plan)
-		}
+		dom := loadPage(t, bin, page, c.plan, true)
 		if c.plan == "swap.yaml" && !strings.Contains(dom, `data-selftest="ok"`) {
 			t.Errorf("%s: sorting the moves table by km failed", c.plan)
 		}
@@ -130,5 +120,51 @@ func TestHTMLInChromium(t *testing.T) {
 			data, _ := os.ReadFile(shot)
 			os.WriteFile(filepath.Join(dst, strings.TrimSuffix(c.plan, ".yaml")+".png"), data, 0o644)
 		}
+	}
+}
+
+// loadPage opens the page in Chromium with #selftest and returns the DOM
+// after its scripts ran. With strict, console errors, errors the page
+// reported and a script that did not finish fail the test; without, the
+// problems found are returned instead of the DOM.
+func loadPage(t *testing.T, bin, page, name string, strict bool) string {
+	t.Helper()
+	dom, stderr := runChromium(t, bin, "--dump-dom", "file://"+page+"#selftest")
+	var problems []string
+	if strings.Contains(stderr, "Uncaught") || strings.Contains(stderr, ":CONSOLE(") && strings.Contains(stderr, "rror") {
+		problems = append(problems, "console error:\n"+stderr)
+	}
+	if strings.Contains(dom, `data-error=`) || strings.Contains(dom, "<title>ERROR") {
+		problems = append(problems, "the page reported an error")
+	}
+	if !strings.Contains(dom, `data-ready="1"`) {
+		problems = append(problems, "the page's script did not finish (no data-ready)")
+	}
+	if strict {
+		for _, p := range problems {
+			t.Errorf("%s: %s", name, p)
+		}
+		return dom
+	}
+	return strings.Join(problems, "\n")
+}
+
+// TestHTMLErrorDetection: the checks of TestHTMLInChromium do catch a
+// script error: a page with a call to an undefined function fails them.
+func TestHTMLErrorDetection(t *testing.T) {
+	bin := chromium(t)
+	in := load(t, "tiny.yaml")
+	var buf bytes.Buffer
+	if err := WriteHTML(&buf, Build(in, planMoves(t, in, "swap.yaml"))); err != nil {
+		t.Fatal(err)
+	}
+	broken := strings.Replace(buf.String(), "</body>", "<script>noSuchFunction();</script>\n</body>", 1)
+	page := filepath.Join(t.TempDir(), "broken.html")
+	if err := os.WriteFile(page, []byte(broken), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	problems := loadPage(t, bin, page, "broken", false)
+	if !strings.Contains(problems, "the page reported an error") {
+		t.Errorf("a script error went unnoticed; problems found: %q", problems)
 	}
 }
