@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"rotaplan/model"
 )
@@ -344,19 +344,39 @@ func mapScalars(ss []string) []string {
 
 func num(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
 
-var (
-	// plainSafe are strings that YAML reads back as the same string when
-	// written plain, in block and in flow context alike.
-	plainSafe = regexp.MustCompile(`^[\p{L}\p{N}_][\p{L}\p{N}_ .()（）/·\-+]*$`)
-	// notString are plain scalars YAML would read as something else.
-	notString = regexp.MustCompile(`(?i)^(true|false|yes|no|on|off|y|n|null|~|[-+]?(\.?[0-9].*|\.inf|\.nan))$`)
-)
-
 // scalar renders s as a YAML scalar: plain when that reads back as the same
-// string, else double-quoted.
+// string in block and flow context alike, else double-quoted.
 func scalar(s string) string {
-	if plainSafe.MatchString(s) && !notString.MatchString(s) && !strings.HasSuffix(s, " ") {
+	if plainSafe(s) {
 		return s
 	}
 	return strconv.Quote(s)
+}
+
+// plainSafe reports whether s may be written plain: letters, digits and a
+// few harmless punctuation marks, starting with a letter, digit or _, not
+// ending in a space, and not a word or number YAML would read as something
+// other than a string.
+func plainSafe(s string) bool {
+	if s == "" || s[len(s)-1] == ' ' {
+		return false
+	}
+	for i, r := range s {
+		switch {
+		case r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r):
+		case i > 0 && strings.ContainsRune(" .()（）/·-+", r):
+		default:
+			return false
+		}
+	}
+	switch c := s[0]; {
+	case c >= '0' && c <= '9':
+		return false // numbers, dates, 0x.. and the like
+	case len(s) <= 5:
+		switch strings.ToLower(s) {
+		case "true", "false", "yes", "no", "on", "off", "y", "n", "null":
+			return false
+		}
+	}
+	return true
 }
