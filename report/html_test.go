@@ -21,6 +21,11 @@ func TestHTMLSelfContained(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := buf.String()
+	var again bytes.Buffer
+	WriteHTML(&again, Build(in, planMoves(t, in, "swap.yaml")))
+	if again.String() != page {
+		t.Error("two renders of the same plan differ")
+	}
 	for _, bad := range []string{"http://", "https://", "<link", "src=", "@import", "url(http"} {
 		if strings.Contains(page, bad) {
 			t.Errorf("page contains %q: it must be self-contained", bad)
