@@ -69,10 +69,13 @@ func (d *decoder) rosterCSV(file string, data []byte) []rawTeacher {
 		return nil
 	}
 	col := map[string]int{}
+	var unnamed []int // columns with an empty header, as spreadsheets export them
 	for i, h := range header {
 		h = strings.TrimSpace(h)
 		line, c := r.FieldPos(i)
 		switch {
+		case h == "":
+			unnamed = append(unnamed, i)
 		case !contains(teacherFields, h):
 			errAt(line, c, "roster: unknown column %q%s", h, suggest(h, teacherFields))
 		case col[h] != 0:
@@ -107,12 +110,18 @@ func (d *decoder) rosterCSV(file string, data []byte) []rawTeacher {
 			break
 		}
 		rowLine, _ := r.FieldPos(0)
-		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
-			continue // blank line
+		if strings.TrimSpace(strings.Join(rec, "")) == "" {
+			continue // a blank line, or a row of empty cells (",,,," from a spreadsheet)
 		}
 		if len(rec) != len(header) {
 			errAt(rowLine, 1, "roster: row has %d fields, the header has %d", len(rec), len(header))
 			continue
+		}
+		for _, i := range unnamed {
+			if strings.TrimSpace(rec[i]) != "" {
+				line, c := r.FieldPos(i)
+				errAt(line, c, "roster: value %q in a column without a name", strings.TrimSpace(rec[i]))
+			}
 		}
 		rt := rawTeacher{at: map[string]Pos{}}
 		rt.t.Pos = Pos{File: file, Line: rowLine, Col: 1}

@@ -34,6 +34,10 @@ func TestRosterValid(t *testing.T) {
 		{"plain", "id,name,school,subject,also,years,age,gender,backbone,title,last_rotated,exempt,volunteer,wishes\n" +
 			"T1,张敏,S1,math,music; pe,8,41,female,county,一级,2019,,true,S2\n" +
 			"T2,\"李, 强\",S2,music,,3,,,,,,孕期,false,S1;S2\n"},
+		{"trailing empty columns and rows from a spreadsheet", "id,name,school,subject,also,years,age,gender,backbone,title,last_rotated,exempt,volunteer,wishes,,\n" +
+			"T1,张敏,S1,math,music; pe,8,41,female,county,一级,2019,,true,S2,,\n" +
+			",,,,,,,,,,,,,,,\n" +
+			"T2,\"李, 强\",S2,music,,3,,,,,,孕期,false,S1;S2,,\n,,,,,,,,,,,,,,,\n"},
 		{"BOM, CRLF, other column order, blank line", "\ufeffschool,id,years,subject,name,also,age,gender,backbone,title,last_rotated,exempt,volunteer,wishes\r\n" +
 			"S1,T1,8,math,张敏,music;pe,41,female,county,一级,2019,,TRUE,S2\r\n\r\n" +
 			"S2,T2,3,music,\"李, 强\",,,,none,,,孕期,false,S1;S2\r\n"},
@@ -92,6 +96,8 @@ func TestRosterErrors(t *testing.T) {
 			`r.csv:3:7: teacher T2: school is required`,
 			`r.csv:3:8: teacher T2: subject is required`,
 			`r.csv:3:9: teacher T2: years must be >= 0, got -1`}},
+		{"value under an unnamed column", "id,school,subject,years,\nT1,S1,math,8,x\n", []string{
+			`r.csv:2:14: roster: value "x" in a column without a name`}},
 		{"field count", "id,name,school,subject,years\nT1,张敏,S1,math\nT2,李强,S1,math,8,9\n", []string{
 			`r.csv:2:1: roster: row has 4 fields, the header has 5`,
 			`r.csv:3:1: roster: row has 6 fields, the header has 5`}},
