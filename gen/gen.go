@@ -186,7 +186,10 @@ func newCounty(seed uint64, year int, name string) *county {
 	}
 }
 
-func (c *county) uniform(lo, hi float64) float64 { return lo + (hi-lo)*c.r.Float64() }
+// uniform draws from [lo, hi). The float64 conversion keeps compilers for
+// arm64 and others from fusing the multiply-add, so that every platform
+// makes the same files.
+func (c *county) uniform(lo, hi float64) float64 { return lo + float64((hi-lo)*c.r.Float64()) }
 func (c *county) chance(p float64) bool          { return c.r.Float64() < p }
 
 // pick returns an index drawn with the given relative weights.
@@ -673,7 +676,7 @@ func (c *county) finish(pins, forbids int) {
 			if !ok {
 				continue
 			}
-			score := in.Km(s, d) + 15*c.r.Float64()
+			score := in.Km(s, d) + float64(15*c.r.Float64())
 			if sc.Schools[s].Group != "" && sc.Schools[s].Group == sc.Schools[d].Group {
 				score -= 15
 			}
