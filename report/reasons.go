@@ -24,7 +24,7 @@ import (
 // of these teachers than Max. The minimum cut names the binding rules.
 type Departures struct {
 	Teachers      int      // teachers of the schools considered
-	Movable       int      // of them: eligible or volunteer, and not forbidden outright
+	Movable       int      // of them: eligible or volunteer and not forbidden outright, or pinned
 	Max           int      // most of them that can leave at once
 	Forbidden     []string // eligible or volunteer but forbidden outright
 	NoDestination []string // movable, but no school is allowed (routes, max_km, forbids)
@@ -68,7 +68,7 @@ func newAnalysis(in *model.Instance) *analysis {
 	replace := make([]int, S*K)
 	cellsOf := make([][]int, len(sc.Teachers))
 	for t := range sc.Teachers {
-		if !in.Movable[t] {
+		if !in.Movable[t] && in.Pin[t] < 0 { // a pin moves the teacher whatever its eligibility
 			continue
 		}
 		cellsOf[t] = allowedCells(t)
@@ -138,7 +138,7 @@ func (an *analysis) bound(schools []int, backbone bool) *Departures {
 		}
 		d.Teachers++
 		tc := &sc.Teachers[t]
-		if !in.Movable[t] {
+		if !in.Movable[t] && in.Pin[t] < 0 {
 			if in.Eligible[t] || tc.Volunteer {
 				d.Forbidden = append(d.Forbidden, tc.ID)
 			}
@@ -315,7 +315,7 @@ func (d *Departures) describe(what string) string {
 	if n := len(d.NoOpenPost); n > 0 {
 		parts = append(parts, fmt.Sprintf("%d teach %s and no school they may go to has an open post in those (%s)", n, strings.Join(d.NoOpenSubj, " or "), strings.Join(d.NoOpenPost, ", ")))
 	}
-	s := fmt.Sprintf("of its %d %s, %d may move (eligible or volunteer, not forbidden) and at most %d can leave at once under H2-H4", d.Teachers, what, d.Movable, d.Max)
+	s := fmt.Sprintf("of its %d %s, %d may move (eligible or volunteer and not forbidden, or pinned) and at most %d can leave at once under H2-H4", d.Teachers, what, d.Movable, d.Max)
 	if len(parts) > 0 {
 		s += ": " + strings.Join(parts, "; ")
 	}
