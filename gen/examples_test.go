@@ -20,7 +20,7 @@ func exampleFiles(t *testing.T, ex Example, dir string) string {
 	t.Helper()
 	sc := ex.Build()
 	if ex.CSV {
-		sc.TeachersCSV = ex.Name + ".roster.csv"
+		sc.TeachersCSV = RosterName(ex.Name + ".yaml")
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
