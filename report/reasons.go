@@ -273,7 +273,11 @@ func notAllowedClasses(in *model.Instance, t int) []string {
 		if d == in.Home[t] {
 			continue
 		}
-		out = append(out, reasonClass(in.NotAllowedReason(t, d, in.Teaches[t][0])))
+		kind := reasonClass(in.NotAllowedReason(t, d, in.Teaches[t][0]))
+		if mk := in.Scenario.Policy.Limits.MaxKm; kind == "beyond max_km" && mk != nil {
+			kind = fmt.Sprintf("beyond max_km %g", *mk)
+		}
+		out = append(out, kind)
 	}
 	return out
 }
