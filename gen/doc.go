@@ -14,10 +14,12 @@
 // after 6 years at their school.
 //
 // Everything random comes from a math/rand/v2 PCG source seeded by
-// Options.Seed, and nothing iterates over a map, so the same options give
+// Options.Seed, and no output depends on map order, so the same options give
 // byte-identical files.
 //
-// The committed examples are regenerated with the test flag -update:
+// go generate ./gen rewrites the committed examples (it runs the package's
+// TestExamples with the flag -update); go test ./gen fails while they are
+// out of date.
 //
 //go:generate go test -run TestExamples -update
 package gen
