@@ -31,6 +31,7 @@ type Explanation struct {
 	Wishes     []string `json:"wishes,omitempty"`
 	Move       *MoveRow `json:"move"` // the plan's move, nil when the teacher stays
 	Z          float64  `json:"z"`    // Z of the plan
+	PlanHard   []string `json:"plan_hard,omitempty"` // hard rules the plan itself breaks
 	// Options are the teacher's alternatives, best first: every allowed
 	// move, and staying when the plan moves the teacher. The current choice
 	// is among them with a zero change.
@@ -86,6 +87,13 @@ func Explain(in *model.Instance, moves []model.Placement, t int) *Explanation {
 	}
 	base := model.Evaluate(in, moves).Terms
 	e.Z = model.Round(base.Total(), 3)
+	for _, f := range model.Check(in, moves, nil) {
+		if f.Hard() {
+			e.PlanHard = append(e.PlanHard, f.Rule)
+		}
+	}
+	slices.Sort(e.PlanHard)
+	e.PlanHard = slices.Compact(e.PlanHard)
 	var others []model.Placement
 	cur := -1
 	for i, m := range moves {
@@ -243,6 +251,9 @@ func WriteExplanation(w io.Writer, e *Explanation, format string) error {
 	}
 	if len(e.Wishes) > 0 {
 		fmt.Fprintf(w, "Wishes: %s\n", strings.Join(e.Wishes, ", "))
+	}
+	if len(e.PlanHard) > 0 {
+		fmt.Fprintf(w, "\nThe plan itself breaks %s (rotaplan check says how); the hard rules column judges each changed plan as a whole, so it shows those too unless the option repairs them.\n", strings.Join(e.PlanHard, ", "))
 	}
 	fmt.Fprintf(w, "\nOptions, the rest of the plan fixed (Z of the plan %g; ΔZ per term against it; best first):\n", e.Z)
 	t := &table{head: []string{"option", "km", "wish", "dest fill", "origin cost", "ΔZ", "quota", "backbone", "fill", "deficit", "Δkm", "Δwish", "hard rules"},
