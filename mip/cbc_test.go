@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"rotaplan/gen"
 	"rotaplan/model"
 	"rotaplan/solver"
 )
@@ -152,6 +153,20 @@ func TestCBCRandomCounties(t *testing.T) {
 		seed := uint64(100 + i)
 		t.Run(fmt.Sprintf("seed%d_%dx%d", seed, sz.schools, sz.teachers), func(t *testing.T) {
 			in, err := model.Compile(randomScenario(seed, sz.schools, sz.teachers))
+			if err != nil {
+				t.Fatal(err)
+			}
+			crossCheck(t, in)
+		})
+	}
+}
+
+// Counties of the synthetic generator (realistic layout, posts and gaps).
+func TestCBCGeneratedCounties(t *testing.T) {
+	needCBC(t)
+	for _, o := range []gen.Options{{Schools: 6, TeachersPerSchool: 12, Seed: 1}, {Schools: 9, TeachersPerSchool: 14, Seed: 2}} {
+		t.Run(fmt.Sprintf("schools%d_seed%d", o.Schools, o.Seed), func(t *testing.T) {
+			in, err := model.Compile(gen.Generate(o))
 			if err != nil {
 				t.Fatal(err)
 			}

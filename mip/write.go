@@ -36,7 +36,9 @@ func num(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 // MARKER lines with explicit bounds, the objective row named obj.
 func (m *Model) WriteMPS(w io.Writer) error {
 	b := bufio.NewWriter(w)
-	fmt.Fprintf(b, "NAME %s\n", m.Name)
+	// FREE tells COIN readers (CBC) the format: without it they guess
+	// per line, and a line that happens to fit the fixed columns is misread.
+	fmt.Fprintf(b, "NAME %s FREE\n", m.Name)
 	b.WriteString("ROWS\n N obj\n")
 	for _, r := range m.Rows {
 		fmt.Fprintf(b, " %c %s\n", r.Sense, r.Name)

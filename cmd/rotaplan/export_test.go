@@ -13,7 +13,7 @@ func TestExportFormats(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{[]string{"export", planTiny}, []string{"NAME rotaplan\nROWS\n N obj\n", " FX bnd x_T05_T1_math 1\n", "ENDATA\n"}},
+		{[]string{"export", planTiny}, []string{"NAME rotaplan FREE\nROWS\n N obj\n", " FX bnd x_T05_T1_math 1\n", "ENDATA\n"}},
 		{[]string{"export", planTiny, "--format", "lp"}, []string{"Minimize\n obj:", " x_T05_T1_math = 1\n", "End\n"}},
 		// --set reaches the program: U1 target ceil(0.5 x 5 eligible) = 3.
 		{[]string{"export", planTiny, "--set", "policy.quotas[0].min_share=0.5"}, []string{" rhs cnt_q1_U1 3\n"}},
