@@ -103,7 +103,10 @@ func syntaxPos(data []byte, err error) (line, col int, msg string) {
 	if len(ends) == 0 || ends[len(ends)-1] != len(data) {
 		ends = append(ends, len(data))
 	}
-	budget := 16 << 20 // bytes parsed at most; past it keep what is known
+	// Bytes parsed at most, past which the search keeps what it knows: a
+	// syntax error costs a few loads of the file at most (small files get
+	// the full search).
+	budget := max(4<<20, 4*len(data))
 	var buf []byte
 	fails := func(end int, closing bool) bool {
 		budget -= end

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -384,6 +385,46 @@ func TestFlowClosers(t *testing.T) {
 	} {
 		if got := flowClosers([]byte(c.prefix)); got != c.want {
 			t.Errorf("flowClosers(%q) = %q, want %q", c.prefix, got, c.want)
+		}
+	}
+}
+
+// largeScenario is a county of 200 schools and 10,000 teachers in YAML.
+func largeScenario() []byte {
+	var b strings.Builder
+	b.WriteString("version: 1\nyear: 2027\nschools:\n")
+	for s := range 200 {
+		fmt.Fprintf(&b, "  - {id: S%03d, name: 第%d小学, category: %s, location: {lat: 30.%03d, lon: 103.%03d}, demand: {math: 20, music: 3}}\n",
+			s, s, Categories[s%3], s, s)
+	}
+	b.WriteString("teachers:\n")
+	for t := range 10000 {
+		fmt.Fprintf(&b, "  - {id: T%05d, name: 教师%d, school: S%03d, subject: %s, years: %d, age: %d, gender: %s}\n",
+			t, t, t%200, []string{"math", "music"}[t%2], t%15, 25+t%30, Genders[t%2])
+	}
+	b.WriteString("policy:\n  quotas:\n    - {from: {category: [urban]}, min_share: 0.1, min_backbone_share: 0.2}\n")
+	return []byte(b.String())
+}
+
+func BenchmarkDecodeLarge(b *testing.B) {
+	data := largeScenario()
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := decodeBytes(data, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// The cost of finding the line and column of a syntax error near the end
+// of a large file (prefixes are parsed again, within a byte budget).
+func BenchmarkSyntaxErrorLarge(b *testing.B) {
+	data := append(largeScenario(), "  limits: {max_km: [40}\n"...)
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		_, err := decodeBytes(data, nil)
+		if l, ok := err.(ErrorList); !ok || l[0].Pos.Line != 10208 {
+			b.Fatalf("%v", err)
 		}
 	}
 }
