@@ -88,7 +88,14 @@ func Build(in *model.Instance) *Model {
 			continue
 		}
 		s := in.Home[t]
+		maxKm := sc.Policy.Limits.MaxKm
 		for d := range S {
+			// Cheap tests first: in.Allowed formats a reason for every
+			// refusal, which dominates on large counties.
+			if in.Pin[t] >= 0 && d != in.PinTo[t] || in.Pin[t] < 0 && (d == s || !in.RouteAllows(s, d) ||
+				maxKm != nil && in.Km(s, d) > *maxKm || in.Forbidden(t, d)) {
+				continue
+			}
 			for _, k := range in.Teaches[t] {
 				if !open[in.Cell(d, k)] || !in.Allowed(t, d, k) {
 					continue
