@@ -220,7 +220,7 @@ func writePlanSummary(w io.Writer, in *model.Instance, res *solver.Result, secon
 	if dest == "" {
 		dest = "stdout"
 	}
-	fmt.Fprintf(w, "plan: %d moves written to %s\n", len(res.Moves), dest)
+	fmt.Fprintf(w, "plan: %s written to %s\n", chkPlural(len(res.Moves), "move", "moves"), dest)
 	short := 0
 	for i := range in.Units {
 		if !o.Units[i].Met() {

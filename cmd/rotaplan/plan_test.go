@@ -32,7 +32,7 @@ func TestPlanGolden(t *testing.T) {
 			}
 			golden(t, "plan/tiny.plan."+format, blankSeconds(out))
 			// The summary goes to stderr when the plan goes to stdout.
-			for _, want := range []string{"plan: 1 moves written to stdout", "quotas: 1 of 2 units met",
+			for _, want := range []string{"plan: 1 move written to stdout", "quotas: 1 of 2 units met",
 				"城区学校交流比例 / U2", "moved 0 of 1, 1 short", "posts: 1 filled, 0 emptied; 6.5 km",
 				"objective: quota 1000, backbone 0, fill -100, deficit 0, km 6.53, wish -50", "Z 856.53, bound 856.53, gap 0%, optimal"} {
 				if !strings.Contains(errs, want) {
@@ -109,7 +109,7 @@ func TestPlanOutputFiles(t *testing.T) {
 			t.Errorf("%s begins %q, want %q", c.name, data[:min(len(data), 60)], c.check)
 		}
 		// With -o the summary is on stdout and stderr is empty.
-		if !strings.Contains(out, "plan: 1 moves written to "+path) || errs != "" {
+		if !strings.Contains(out, "plan: 1 move written to "+path) || errs != "" {
 			t.Errorf("%s: stdout %q stderr %q", c.name, out, errs)
 		}
 	}
