@@ -215,3 +215,26 @@ func TestValidateUsage(t *testing.T) {
 		t.Errorf("two args: exit %d", code)
 	}
 }
+
+// Valid scenarios in the other forms planners use exit 0 too.
+func TestValidateOtherForms(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		// CSV roster exported by Excel: BOM, CRLF, a Chinese name, list cells.
+		"csv.yaml": "\ufeffversion: 1\r\nyear: 2027\r\nschools:\r\n  - {id: S1, category: urban}\r\n  - {id: S2, category: rural, demand: {music: 1}}\r\nteachers_csv: roster.csv\r\n",
+		"roster.csv": "\ufeffid,name,school,subject,also,years,wishes\r\nT1,张敏,S1,math,music;pe,8,S2\r\n",
+		"json.yaml": `{"version": 1, "year": 2027, "schools": [{"id": "S1", "category": "urban"}],
+  "teachers": [{"id": "T1", "school": "S1", "subject": "math", "years": 8}], "policy": {"routes": []}}`,
+	}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, name := range []string{"csv.yaml", "json.yaml"} {
+		code, out, errs := validateMain("validate", filepath.Join(dir, name))
+		if code != ExitOK || errs != "" || !strings.Contains(out, "teachers  1, eligible 1") {
+			t.Errorf("%s: exit %d, stderr %q, stdout:\n%s", name, code, errs, out)
+		}
+	}
+}
