@@ -221,7 +221,7 @@ func TestValidateOtherForms(t *testing.T) {
 	dir := t.TempDir()
 	files := map[string]string{
 		// CSV roster exported by Excel: BOM, CRLF, a Chinese name, list cells.
-		"csv.yaml": "\ufeffversion: 1\r\nyear: 2027\r\nschools:\r\n  - {id: S1, category: urban}\r\n  - {id: S2, category: rural, demand: {music: 1}}\r\nteachers_csv: roster.csv\r\n",
+		"csv.yaml":   "\ufeffversion: 1\r\nyear: 2027\r\nschools:\r\n  - {id: S1, category: urban}\r\n  - {id: S2, category: rural, demand: {music: 1}}\r\nteachers_csv: roster.csv\r\n",
 		"roster.csv": "\ufeffid,name,school,subject,also,years,wishes\r\nT1,张敏,S1,math,music;pe,8,S2\r\n",
 		"json.yaml": `{"version": 1, "year": 2027, "schools": [{"id": "S1", "category": "urban"}],
   "teachers": [{"id": "T1", "school": "S1", "subject": "math", "years": 8}], "policy": {"routes": []}}`,
