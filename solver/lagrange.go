@@ -66,9 +66,16 @@ func newRelaxation(nt *network) *relaxation {
 	for _, t := range nt.teachers {
 		bySchool[in.Home[t]] = append(bySchool[in.Home[t]], t)
 	}
+	// No departure is worth more than this, so neither is an H4 multiplier:
+	// bounding it keeps the subgradient steps sane and the bound valid.
+	maxW := 0.0
+	for c := range in.Staff {
+		maxW = math.Max(maxW, in.Weight(c))
+	}
+	h4hi := w.Quota + w.Backbone + w.Fill*maxW + w.Deficit + w.Wish + 1
 	for s, ts := range bySchool {
 		if cap := in.OutflowCap[s]; cap >= 0 && len(ts) > cap {
-			rw := row{kind: rowH4, ref: s, b: float64(cap), hi: inf, ts: ts}
+			rw := row{kind: rowH4, ref: s, b: float64(cap), hi: h4hi, ts: ts}
 			for range ts {
 				rw.coef = append(rw.coef, 1)
 			}

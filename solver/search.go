@@ -117,7 +117,14 @@ func (s *search) ascend(pi []float64, iters int) (float64, bool) {
 		if !ok {
 			return math.Inf(-1), false
 		}
-		s.offer()
+		if it%5 == 0 {
+			s.repair() // leaves the flow changed: re-evaluate below
+			if L2, ok2 := rl.evaluate(pi); ok2 {
+				L = L2
+			}
+		} else {
+			s.offer()
+		}
 		if L > best+1e-9*math.Max(1, math.Abs(L)) {
 			best = L
 			copy(bestPi, pi)
@@ -156,7 +163,7 @@ func (s *search) ascend(pi []float64, iters int) (float64, bool) {
 			break // L is maximal: the flow solution satisfies every row with complementary slackness
 		}
 		target := best + math.Max(1, 0.05*math.Abs(best))
-		if s.haveBest {
+		if s.haveBest && s.bestZ < target {
 			target = s.bestZ
 		}
 		step := alpha * (target - L) / norm
@@ -219,7 +226,7 @@ func (s *search) branchTeacher(fixed []fix) int32 {
 	for r, rw := range rl.rows {
 		g, p := rl.grad[r], rl.pi[r]
 		v := -p * g
-		if g > 0 && !math.IsInf(rw.hi, 1) {
+		if g > 0 && rw.kind != rowH4 {
 			v = (rw.hi - p) * g
 		} else if g > 0 {
 			v = math.Inf(1) // H4 broken
@@ -275,6 +282,9 @@ func (s *search) run(rootIters, nodeIters, maxNodes int) (bound float64) {
 		}
 		nd := open[0]
 		open = open[1:]
+		if s.fixesBreakH4(nd.fixes) {
+			continue
+		}
 		s.nodes++
 		s.applyFixes(nd.fixes)
 		pi := nd.pi
@@ -318,4 +328,113 @@ func (s *search) run(rootIters, nodeIters, maxNodes int) (bound float64) {
 		return s.bestZ
 	}
 	return globalLB
+}
+
+// repair turns the current flow solution into a plan that keeps H4 when it
+// does not: at each school that sends too many teachers it keeps the
+// departures of at most cap of them (pinned and branched-in ones first, then
+// backbone teachers, who help the quotas, then by index), closes the
+// departure arcs of the school's other teachers, and solves again, for up to
+// three rounds. The closures are undone afterwards. The result is offered as
+// an incumbent; the relaxation's flow is left as the repair solved it.
+func (s *search) repair() {
+	in, rl, nt := s.in, s.rl, s.nt
+	g := nt.g
+	var closed []int32
+	forced := map[int32]bool{}
+	for _, f := range s.applied {
+		if f.val == 1 {
+			forced[f.t] = true
+		}
+	}
+	isClosed := map[int32]bool{}
+	for _, f := range s.applied {
+		if f.val == 0 {
+			isClosed[f.t] = true
+		}
+	}
+	for round := 0; round < 3; round++ {
+		bySchool := map[int][]int32{}
+		for _, t := range nt.teachers {
+			bySchool[in.Home[t]] = append(bySchool[in.Home[t]], t)
+		}
+		violated := false
+		for sIdx := range in.Scenario.Schools {
+			cap := in.OutflowCap[sIdx]
+			ts := bySchool[sIdx]
+			if cap < 0 || len(ts) <= cap {
+				continue
+			}
+			var leaving []int32
+			for _, t := range ts {
+				if rl.y[t] {
+					leaving = append(leaving, t)
+				}
+			}
+			if len(leaving) <= cap {
+				continue
+			}
+			violated = true
+			slices.SortStableFunc(leaving, func(a, b int32) int {
+				ra := rankKeep(in, forced, a)
+				rb := rankKeep(in, forced, b)
+				return cmp.Or(cmp.Compare(ra, rb), cmp.Compare(a, b))
+			})
+			keep := map[int32]bool{}
+			for _, t := range leaving[:cap] {
+				keep[t] = true
+			}
+			for _, t := range ts {
+				if keep[t] || isClosed[t] || forced[t] || in.Pin[t] >= 0 {
+					continue
+				}
+				g.SetCapacity(int(nt.dep[t]), 0)
+				isClosed[t] = true
+				closed = append(closed, t)
+			}
+		}
+		if !violated {
+			break
+		}
+		if _, ok := rl.evaluate(rl.pi); !ok {
+			break
+		}
+	}
+	s.offer()
+	for _, t := range closed {
+		g.SetCapacity(int(nt.dep[t]), 1)
+	}
+}
+
+func rankKeep(in *model.Instance, forced map[int32]bool, t int32) int {
+	switch {
+	case in.Pin[t] >= 0 || forced[t]:
+		return 0
+	case in.Backbone[t]:
+		return 1
+	}
+	return 2
+}
+
+// fixesBreakH4 reports whether the teachers forced to leave (pins and
+// branching) already exceed a school's H4 cap: such a node has no plan.
+func (s *search) fixesBreakH4(fs []fix) bool {
+	in := s.in
+	out := map[int]int{}
+	for t := range in.Scenario.Teachers {
+		if in.Pin[t] >= 0 {
+			out[in.Home[t]]++
+		}
+	}
+	for _, f := range fs {
+		if f.val == 1 && in.Pin[f.t] < 0 {
+			out[in.Home[f.t]]++
+		}
+	}
+	for sIdx, n := range out {
+		if c := in.OutflowCap[sIdx]; c >= 0 && n > c {
+			return true
+		}
+	}
+	return false
 }
