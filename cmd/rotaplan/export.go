@@ -35,9 +35,9 @@ The optimum of the program is the optimal Z that plan finds. Move variables
 are named x_TEACHER_SCHOOL_SUBJECT; characters other than ASCII letters,
 digits and _ are written as u<hex>. The format defaults from the -o
 extension (.lp, .json), else MPS.`,
-		Example: `  rotaplan export county.yaml -o county.mps
-  cbc county.mps solve solu county.sol
-  rotaplan export county.yaml --format lp | highs --model_file /dev/stdin`,
+		Example: `  rotaplan export county.yaml -o county.mps && cbc county.mps solve solu county.sol
+  rotaplan export county.yaml -o county.lp
+  rotaplan export county.yaml -o county.json && python3 scripts/highs_milp.py county.json`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.path = args[0]
