@@ -582,8 +582,12 @@ func writeSweepSVG(w io.Writer, title string, axes []axis, cols []string, grid [
 		if math.IsInf(ymin, 0) {
 			ymin, ymax = 0, 1
 		}
-		if ymax == ymin {
-			ymin, ymax = ymin-1, ymax+1
+		if ymax == ymin { // a flat line: give it room, without negative counts
+			if ymin >= 0 {
+				ymin, ymax = max(0, ymin-1), ymax+1
+			} else {
+				ymin, ymax = ymin-1, ymax+1
+			}
 		}
 		px := func(x float64) float64 { return left + (x-xmin)/(xmax-xmin)*plotW }
 		py := func(y float64) float64 { return y0 + panelH - (y-ymin)/(ymax-ymin)*panelH }
