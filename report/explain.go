@@ -29,8 +29,8 @@ type Explanation struct {
 	Pin        string   `json:"pin,omitempty"`
 	Forbids    []string `json:"forbids,omitempty"`
 	Wishes     []string `json:"wishes,omitempty"`
-	Move       *MoveRow `json:"move"` // the plan's move, nil when the teacher stays
-	Z          float64  `json:"z"`    // Z of the plan
+	Move       *MoveRow `json:"move"`                // the plan's move, nil when the teacher stays
+	Z          float64  `json:"z"`                   // Z of the plan
 	PlanHard   []string `json:"plan_hard,omitempty"` // hard rules the plan itself breaks
 	// Options are the teacher's alternatives, best first: every allowed
 	// move, and staying when the plan moves the teacher. The current choice

@@ -44,7 +44,13 @@ type analysis struct {
 	cellsOf [][]int // per teacher: cells it is allowed to move to (nil if not movable)
 	vacate  []int   // per cell: its teachers who could leave for a post that may be open
 	replace []int   // per cell: teachers elsewhere allowed to move into it
+	byHome  [][]int // per cell: its teachers with somewhere to go
+	into    [][]int // per cell: teachers allowed to move into it
 }
+
+// maxChains caps the chains of two tried per shortfall, so that a large
+// county's report stays fast; the order, and so the cap, is deterministic.
+const maxChains = 200000
 
 func newAnalysis(in *model.Instance) *analysis {
 	sc := in.Scenario
@@ -99,7 +105,17 @@ func newAnalysis(in *model.Instance) *analysis {
 		}
 	}
 
-	return &analysis{in: in, cellsOf: cellsOf, vacate: vacate, replace: replace}
+	an := &analysis{in: in, cellsOf: cellsOf, vacate: vacate, replace: replace, byHome: make([][]int, S*K), into: make([][]int, S*K)}
+	for t, cells := range cellsOf {
+		if len(cells) > 0 {
+			h := in.Cell(in.Home[t], in.Subject[t])
+			an.byHome[h] = append(an.byHome[h], t)
+		}
+		for _, c := range cells {
+			an.into[c] = append(an.into[c], t)
+		}
+	}
+	return an
 }
 
 // Bound computes Departures for the teachers of the schools; with backbone
@@ -372,6 +388,7 @@ func fmtNum(x float64) string { return fmt.Sprintf("%g", model.Round(x, 3)) }
 type Change struct {
 	Remove int              // index of the plan move removed, or -1
 	Add    *model.Placement // move added, or nil
+	Then   *model.Placement // a second move added that makes room for Add (a chain of two), or nil
 	Delta  model.Terms      // terms after minus terms before
 }
 
@@ -388,6 +405,9 @@ func (c Change) apply(moves []model.Placement) []model.Placement {
 	}
 	if c.Add != nil {
 		out = append(out, *c.Add)
+	}
+	if c.Then != nil {
+		out = append(out, *c.Then)
 	}
 	return out
 }
@@ -453,6 +473,13 @@ func delta(in *model.Instance, moves []model.Placement, o *model.Outcome, moved 
 			worse = true
 		}
 		apply(*c.Add, +1)
+	}
+	if c.Then != nil {
+		t := c.Then.Teacher
+		if moved[t] || (c.Add != nil && c.Add.Teacher == t) || !in.Allowed(t, c.Then.To, c.Then.Subject) {
+			worse = true
+		}
+		apply(*c.Then, +1)
 	}
 	filled := func(c, after int) int { return min(after, in.Req[c]) - min(in.Staff[c], in.Req[c]) }
 	for _, x := range cells {
@@ -543,7 +570,41 @@ func tradeOff(an *analysis, moves []model.Placement, o *model.Outcome, ui int, b
 		}
 	}
 	if best == nil {
-		return fmt.Sprintf("Up to %d could leave, but none of the %d single changes tried (a move added%s) keeps H1-H4 without breaking more: meeting it needs other moves changed.",
+		// No single move fits: try chains of two, the unit's teacher's move
+		// and a move that makes room for it, either a teacher leaving the
+		// post it takes or a teacher arriving to replace it at home.
+		pairs := 0
+	chains:
+		for t := range sc.Teachers {
+			if !inUnit[in.Home[t]] || moved[t] || (backbone && !in.Backbone[t]) {
+				continue
+			}
+			home := in.Cell(in.Home[t], in.Subject[t])
+			for _, cell := range an.cellsOf[t] {
+				p := model.Placement{Teacher: t, To: cell / in.K, Subject: cell % in.K}
+				var helpers []model.Placement
+				for _, t2 := range an.byHome[cell] {
+					for _, c2 := range an.cellsOf[t2] {
+						helpers = append(helpers, model.Placement{Teacher: t2, To: c2 / in.K, Subject: c2 % in.K})
+					}
+				}
+				for _, t2 := range an.into[home] {
+					helpers = append(helpers, model.Placement{Teacher: t2, To: home / in.K, Subject: home % in.K})
+				}
+				for _, h := range helpers {
+					if h.Teacher == t || moved[h.Teacher] {
+						continue
+					}
+					if pairs++; pairs > maxChains {
+						break chains
+					}
+					consider(Change{Remove: -1, Add: &p, Then: &h})
+				}
+			}
+		}
+	}
+	if best == nil {
+		return fmt.Sprintf("Up to %d could leave, but none of the %d single changes and chains of two tried (a move added%s) keeps H1-H4 without breaking more: meeting it needs other moves changed.",
 			bound, tried, map[bool]string{true: " or swapped for a backbone teacher's", false: ""}[backbone])
 	}
 	gain := best.Delta.Quota
@@ -564,8 +625,12 @@ func tradeOff(an *analysis, moves []model.Placement, o *model.Outcome, ui int, b
 			break
 		}
 	}
-	s := fmt.Sprintf("The best of %d single changes, %s, %s and changes the %s term by %s (weight %g) and the other terms by %s (%s)",
-		tried, describeChange(in, moves, *best), keeps, term, signed(gain), weight, signed(rest), termsDelta(others))
+	kind := "single changes"
+	if best.Then != nil {
+		kind = "single changes and chains of two"
+	}
+	s := fmt.Sprintf("The best of %d %s, %s, %s and changes the %s term by %s (weight %g) and the other terms by %s (%s)",
+		tried, kind, describeChange(in, moves, *best), keeps, term, signed(gain), weight, signed(rest), termsDelta(others))
 	if best.Total() >= -1e-9 {
 		return s + fmt.Sprintf(": ΔZ %s >= 0, so missing the target is a trade-off the objective prefers.", signed(best.Total()))
 	}
@@ -579,8 +644,10 @@ func describeChange(in *model.Instance, moves []model.Placement, c Change) strin
 		m := moves[c.Remove]
 		parts = append(parts, fmt.Sprintf("dropping %s -> %s", sc.Teachers[m.Teacher].ID, sc.Schools[m.To].ID))
 	}
-	if c.Add != nil {
-		parts = append(parts, fmt.Sprintf("adding %s %s -> %s (%s)", sc.Teachers[c.Add.Teacher].ID, sc.Schools[in.Home[c.Add.Teacher]].ID, sc.Schools[c.Add.To].ID, in.Subjects[c.Add.Subject]))
+	for _, a := range []*model.Placement{c.Add, c.Then} {
+		if a != nil {
+			parts = append(parts, fmt.Sprintf("adding %s %s -> %s (%s)", sc.Teachers[a.Teacher].ID, sc.Schools[in.Home[a.Teacher]].ID, sc.Schools[a.To].ID, in.Subjects[a.Subject]))
+		}
 	}
 	return strings.Join(parts, " and ")
 }

@@ -457,6 +457,12 @@ func TestJSONShape(t *testing.T) {
 // it flags a change exactly when model.Check finds a hard-rule violation.
 func TestDeltaMatchesEvaluate(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
+	chains := 0
+	defer func() {
+		if chains == 0 {
+			t.Error("no chain of two was tried")
+		}
+	}()
 	for _, sets := range [][]string{nil, {"policy.limits.source_deficit=1", "policy.limits.max_outflow_share=0.25"}} {
 		in := load(t, "tiny.yaml", sets...)
 		an := newAnalysis(in)
@@ -475,18 +481,52 @@ func TestDeltaMatchesEvaluate(t *testing.T) {
 					if rng.IntN(2) == 0 {
 						c.Remove = rng.IntN(len(moves))
 					}
+					if t2 := rng.IntN(len(in.Scenario.Teachers)); rng.IntN(2) == 0 && len(an.cellsOf[t2]) > 0 &&
+						(c.Remove < 0 || moves[c.Remove].Teacher != t2) {
+						c2 := an.cellsOf[t2][rng.IntN(len(an.cellsOf[t2]))]
+						c.Then = &model.Placement{Teacher: t2, To: c2 / in.K, Subject: c2 % in.K}
+						chains++
+					}
 					d, worse := delta(in, moves, o, moved, c)
 					next := c.apply(moves)
 					want := model.Evaluate(in, next).Terms
 					if math.Abs(d.Total()-(want.Total()-o.Terms.Total())) > 1e-6 || math.Abs(d.Fill-(want.Fill-o.Terms.Fill)) > 1e-6 ||
 						math.Abs(d.Backbone-(want.Backbone-o.Terms.Backbone)) > 1e-6 || math.Abs(d.Quota-(want.Quota-o.Terms.Quota)) > 1e-6 {
-						t.Errorf("%v %s %+v remove %d: delta %+v, Evaluate %+v - %+v", sets, plan, p, c.Remove, d, want, o.Terms)
+						t.Errorf("%v %s %+v then %+v remove %d: delta %+v, Evaluate %+v - %+v", sets, plan, p, c.Then, c.Remove, d, want, o.Terms)
 					}
 					if broke := hardBroken(in, next); valid && broke != worse {
-						t.Errorf("%v %s %+v remove %d: incremental worse=%v, model.Check broken=%v", sets, plan, p, c.Remove, worse, broke)
+						t.Errorf("%v %s %+v then %+v remove %d: incremental worse=%v, model.Check broken=%v", sets, plan, p, c.Then, c.Remove, worse, broke)
 					}
 				}
 			}
 		}
+	}
+}
+
+// TestTradeOffChain: when U2's only movable teacher with a surplus post
+// (T10, chinese) can reach no open chinese post, but T16 could leave T1's
+// chinese post for an open one at U1, the reason proposes the chain of two
+// and states its ΔZ as Evaluate computes it.
+func TestTradeOffChain(t *testing.T) {
+	in := load(t, "tiny_nopin.yaml", "schools[U1].demand.chinese=5")
+	r := Build(in, nil)
+	u2 := r.Units[1]
+	if u2.CountShort != 1 {
+		t.Fatalf("U2: %+v", u2)
+	}
+	want := "chains of two, adding T10 U2 -> T1 (chinese) and adding T16 T1 -> U1 (chinese)"
+	if !strings.Contains(u2.Reason, want) {
+		t.Fatalf("U2 reason lacks %q:\n%s", want, u2.Reason)
+	}
+	chain := []model.Placement{
+		{Teacher: in.TeacherIndex["T10"], To: in.SchoolIndex["T1"], Subject: in.SubjectIndex["chinese"]},
+		{Teacher: in.TeacherIndex["T16"], To: in.SchoolIndex["U1"], Subject: in.SubjectIndex["chinese"]},
+	}
+	if hardBroken(in, chain) {
+		t.Fatal("the proposed chain breaks a hard rule")
+	}
+	dz := model.Evaluate(in, chain).Terms.Total() - model.Evaluate(in, nil).Terms.Total()
+	if !strings.Contains(u2.Reason, "ΔZ "+signed(dz)+" ") {
+		t.Errorf("reason does not state ΔZ %s: %s", signed(dz), u2.Reason)
 	}
 }
