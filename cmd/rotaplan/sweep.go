@@ -58,7 +58,12 @@ YAML values (commas inside [] and {} do not split:
 quota_short, backbone_short, filled, emptied, km, z, and the inspection
 indicators' student-weighted coefficients of variation after the plan,
 cv_<stage>_backbone and cv_<stage>_pe_art for each stage group of the
-scenario (cv selects them all; see rotaplan report for before and after). --svg FILE draws the
+scenario (cv selects them all; see rotaplan report for before and after).
+
+JSON: {"vary": [PATH...], "points": [{"values": [VALUE per PATH], "status",
+"moves", "quota_short", "backbone_short", "filled", "emptied", "km", "z",
+"terms": {the six objective terms}, "bound", "cv": {column: value}}]};
+an infeasible point has only values and status. --svg FILE draws the
 numeric ones against the first varied value, one panel per column and one
 line per combination of the other varied values.`,
 		Example: `  rotaplan sweep county.yaml --vary policy.quotas[0].min_share=0.1:0.3:0.05
