@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"rotaplan/gen"
@@ -101,10 +102,15 @@ func TestCBCTiny(t *testing.T) {
 	needCBC(t)
 	crossCheck(t, loadTiny(t, nil))
 	crossCheck(t, loadTiny(t, func(sc *model.Scenario) { sc.Pins = nil }))
-	// T01 pinned to R1 chinese, where no post is open: no plan.
-	crossCheck(t, loadTiny(t, func(sc *model.Scenario) {
+	// T01 pinned to R1 chinese, where no post is open and no one may
+	// leave: no plan, and the program is infeasible too.
+	in := loadTiny(t, func(sc *model.Scenario) {
 		sc.Pins = append(sc.Pins, model.Pin{Teacher: "T01", To: "R1"})
-	}))
+	})
+	crossCheck(t, in)
+	if sol, err := SolveCBC(context.Background(), Build(in), t.TempDir()); err != nil || !strings.HasPrefix(sol.Status, "Infeasible") {
+		t.Errorf("CBC on impossible pins: %v %v, want infeasible", sol, err)
+	}
 }
 
 // The LP rendering gives the same optimum as the MPS one.

@@ -97,7 +97,9 @@ func Build(in *model.Instance) *Model {
 				continue
 			}
 			for _, k := range in.Teaches[t] {
-				if !open[in.Cell(d, k)] || !in.Allowed(t, d, k) {
+				// A pin gets its variable even into a closed cell: the
+				// program is then infeasible, as the plan is (H2).
+				if in.Pin[t] < 0 && !open[in.Cell(d, k)] || !in.Allowed(t, d, k) {
 					continue
 				}
 				cost := w.Km*in.Km(s, d) - w.Wish*in.WishScore(t, d)
