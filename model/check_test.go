@@ -447,3 +447,23 @@ func BenchmarkCheck(b *testing.B) {
 	}
 	b.ReportMetric(float64(n), "findings")
 }
+
+func ExampleCheck() {
+	dir, _ := os.MkdirTemp("", "example")
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "tiny.yaml")
+	_ = os.WriteFile(path, []byte(tinyYAML), 0o644)
+	sc, _ := Load(path)
+	in, _ := Compile(sc)
+	// T08, U1's only music teacher, goes to the village school's open music post,
+	// and T05's pin to T1 is left out.
+	moves := []Placement{{Teacher: in.TeacherIndex["T08"], To: in.SchoolIndex["R1"], Subject: in.SubjectIndex["music"]}}
+	for _, f := range Check(in, moves, []Pos{{File: "plan.yaml", Line: 4}}) {
+		fmt.Printf("%s %s: %s\n", f.Rule, f.Severity, f.Message)
+	}
+	// Output:
+	// H1 error: pin T05 -> T1 (math) is missing from the plan
+	// H3 error: U1 music: 1 leaves (T08), 0 arrive, surplus 0 + source_deficit 0 (staff 1, posts 1); would end 1 short
+	// quota error: 城区学校交流比例 / U2: 0 moves, target 1 = ceil(min_share 0.1 x 4 eligible); 1 short
+	// backbone error: 城区学校交流比例 / U1: 0 backbone of 1 move, need min_backbone_share 0.2 x 1 = 0.2; 0.2 short
+}

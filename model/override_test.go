@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -185,4 +186,27 @@ func TestApplyOverridesMarksPositions(t *testing.T) {
 	if got := string(out); got != "a: {b: 2}\nc: [1, {d: [3]}]\ne:\n    f: 4\n" {
 		t.Errorf("tree after overrides:\n%s", got)
 	}
+}
+
+func ExampleApplyOverrides() {
+	root, _ := Parse("county.yaml", []byte("schools:\n  - {id: S01, demand: {music: 1}}\npolicy:\n  quotas:\n    - {name: q, min_share: 0.1}\n"))
+	err := ApplyOverrides(root, []string{
+		"schools[S01].demand.music=3",     // by id
+		"policy.quotas[0].min_share=0.15", // by index
+		"policy.limits.max_km=30",         // limits is created
+	})
+	fmt.Println(err)
+	out, _ := yaml.Marshal(root)
+	fmt.Print(string(out))
+	fmt.Println(ApplyOverrides(root, []string{"schools[S99].demand.music=3"}))
+	// Output:
+	// <nil>
+	// schools:
+	//     - {id: S01, demand: {music: 3}}
+	// policy:
+	//     quotas:
+	//         - {name: q, min_share: 0.15}
+	//     limits:
+	//         max_km: 30
+	// --set schools[S99].demand.music=3: no item with id "S99" in schools
 }
