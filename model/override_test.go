@@ -210,3 +210,27 @@ func ExampleApplyOverrides() {
 	//         max_km: 30
 	// --set schools[S99].demand.music=3: no item with id "S99" in schools
 }
+
+// FuzzApplyOverrides: any override either applies or is an error naming
+// it; nothing panics, and a tree that was changed still decodes without panicking.
+func FuzzApplyOverrides(f *testing.F) {
+	for _, s := range []string{"schools[U1].demand.music=3", "policy.quotas[0].min_share=0.15", "a[0][1].b=[1, {c: d}]",
+		"teachers[T01]=", "pins[T05].to=R1", "x.y.z={", "forbid[-1]=1", "schools[U1].x[0]=*a", "name=&a [*a]"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, set string) {
+		root, err := Parse("tiny.yaml", []byte(tinyYAML))
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = ApplyOverrides(root, []string{set})
+		if err != nil {
+			list, ok := err.(ErrorList)
+			if !ok || len(list) != 1 || !strings.HasPrefix(list[0].Error(), "--set "+set+": ") {
+				t.Fatalf("error %v", err)
+			}
+			return
+		}
+		_, _ = Decode("tiny.yaml", root, ".")
+	})
+}
