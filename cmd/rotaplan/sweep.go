@@ -328,6 +328,8 @@ func runSweep(ctx context.Context, opts *sweepOptions, st Streams) error {
 	settings := &solver.Settings{TimeLimit: opts.timeLimit, Gap: opts.gap}
 	jobs := max(1, opts.jobs)
 	var wg sync.WaitGroup
+	var mu sync.Mutex // guards done and the progress line
+	done := 0
 	next := make(chan *sweepPoint)
 	for range min(jobs, len(grid)) {
 		wg.Add(1)
@@ -342,13 +344,16 @@ func runSweep(ctx context.Context, opts *sweepOptions, st Streams) error {
 						p.cv[cvColumn(c)] = model.Round(c.AfterCV, 3)
 					}
 				}
+				if st.Terminal {
+					mu.Lock()
+					done++
+					fmt.Fprintf(st.Err, "\rsweep: %d of %d points solved", done, len(grid))
+					mu.Unlock()
+				}
 			}
 		}()
 	}
-	for i, p := range grid {
-		if st.Terminal {
-			fmt.Fprintf(st.Err, "\rsweep: point %d of %d", i+1, len(grid))
-		}
+	for _, p := range grid {
 		next <- p
 	}
 	close(next)
