@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
+	"os/signal"
 	"runtime"
 	"slices"
 	"strconv"
@@ -72,7 +74,10 @@ line per combination of the other varied values.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.scenarioPath = args[0]
-			return runSweep(cmd.Context(), opts, st)
+			// Ctrl-C stops the solves; points then report their best plan so far.
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+			defer stop()
+			return runSweep(ctx, opts, st)
 		},
 	}
 	f := cmd.Flags()
