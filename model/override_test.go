@@ -234,3 +234,13 @@ func FuzzApplyOverrides(f *testing.F) {
 		_, _ = Decode("tiny.yaml", root, ".")
 	})
 }
+
+// A misspelt key created by --set is reported at the override, with the suggestion.
+func TestOverrideUnknownKey(t *testing.T) {
+	_, err := LoadOverridden(tinyFile(t), []string{"policy.limitz.max_km=3", "teachers[T01].agee=3"})
+	want := "--set policy.limitz.max_km: policy: unknown key \"limitz\" (did you mean \"limits\"?)\n" +
+		"--set teachers[T01].agee: teacher T01: unknown key \"agee\" (did you mean \"age\"?)"
+	if err == nil || err.Error() != want {
+		t.Errorf("error:\n%v\nwant:\n%s", err, want)
+	}
+}
