@@ -126,7 +126,8 @@ func syntaxPos(data []byte, err error) (line, col int, msg string) {
 		return pmsg == msg
 	}
 	for _, closing := range []bool{true, false} {
-		for k := reported; k <= len(ends) && budget > 0; k++ {
+		// One line early: yaml's count may be one too high for scanner errors.
+		for k := max(1, reported-1); k <= len(ends) && budget > 0; k++ {
 			if !fails(ends[k-1], closing) {
 				continue
 			}
@@ -177,15 +178,15 @@ func flowClosers(prefix []byte) string {
 					quote = 0
 				}
 			}
-		case c == '"' || c == '\'':
+		case (c == '"' || c == '\'') && scalarStart(prefix, i):
 			quote = c
 		case c == '#' && (i == 0 || prefix[i-1] == ' ' || prefix[i-1] == '\t' || prefix[i-1] == '\n'):
 			for i < len(prefix) && prefix[i] != '\n' {
 				i++
 			}
-		case c == '[':
+		case c == '[' && (len(open) > 0 || scalarStart(prefix, i)):
 			open = append(open, ']')
-		case c == '{':
+		case c == '{' && (len(open) > 0 || scalarStart(prefix, i)):
 			open = append(open, '}')
 		case (c == ']' || c == '}') && len(open) > 0:
 			open = open[:len(open)-1]
@@ -199,6 +200,22 @@ func flowClosers(prefix []byte) string {
 		out = append(out, open[i])
 	}
 	return string(append(out, '\n'))
+}
+
+// scalarStart reports whether a quote or bracket at i opens a quoted scalar
+// or a flow collection, rather than sitting inside a plain scalar
+// (title: teacher's [draft]).
+func scalarStart(b []byte, i int) bool {
+	for j := i - 1; j >= 0; j-- {
+		switch b[j] {
+		case ' ', '\t':
+			continue
+		case ':', ',', '[', '{', '-', '\n', '?':
+			return true
+		}
+		return false
+	}
+	return true
 }
 
 // Decode decodes and validates a parsed scenario. dir is the folder that a

@@ -382,6 +382,7 @@ func TestFlowClosers(t *testing.T) {
 		{"a: [1, {b: 2}]\nc: {d: [", "\n]}\n"},
 		{`a: ["x]", 'y{', "q\"[", 'it''s [' ` + "# [ in a comment\n", "\n]\n"},
 		{`a: {b: "open [`, "\n\"}\n"},
+		{"title: teacher's [\nb: {c: 1", "\n}\n"},
 	} {
 		if got := flowClosers([]byte(c.prefix)); got != c.want {
 			t.Errorf("flowClosers(%q) = %q, want %q", c.prefix, got, c.want)
