@@ -93,7 +93,7 @@ func TestSweepGolden(t *testing.T) {
 	if again != out {
 		t.Errorf("--jobs 1 output differs:\n%s\nvs\n%s", again, out)
 	}
-	code, out, errs = invokeMain(append(args, "--vary", "objective.km=0,1", "--format", "csv")...)
+	code, out, errs = invokeMain(append(args, "--vary", "objective.km=1,2", "--format", "csv")...)
 	if code != ExitOK {
 		t.Fatalf("csv: exit %d: %s", code, errs)
 	}
