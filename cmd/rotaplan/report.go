@@ -2,6 +2,7 @@ package main
 
 import (
 	"io"
+	"os"
 	"slices"
 	"strings"
 
@@ -71,6 +72,13 @@ func loadPlanFor(sf *scenarioFlags, scenarioPath, planPath string) (*model.Insta
 }
 
 func runReport(opts *reportOptions, st Streams) error {
+	if opts.output != "" {
+		for _, input := range []string{opts.scenarioPath, opts.planPath} {
+			if isSameFile(opts.output, input) {
+				return usageError("-o %s: that is an input file (%s); input files are never overwritten", opts.output, input)
+			}
+		}
+	}
 	in, moves, err := loadPlanFor(&opts.scenario, opts.scenarioPath, opts.planPath)
 	if err != nil {
 		return err
@@ -82,4 +90,11 @@ func runReport(opts *reportOptions, st Streams) error {
 		return model.WriteFileAtomic(opts.output, write)
 	}
 	return write(st.Out)
+}
+
+// isSameFile reports whether both paths name one existing file.
+func isSameFile(a, b string) bool {
+	sa, errA := os.Stat(a)
+	sb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(sa, sb)
 }

@@ -59,6 +59,15 @@ func TestReportOutputFile(t *testing.T) {
 			t.Errorf("%s: -o file differs from stdout", format)
 		}
 	}
+	// -o never overwrites an input.
+	planCopy := filepath.Join(dir, "plan.yaml")
+	data, _ := os.ReadFile(reportSwap)
+	os.WriteFile(planCopy, data, 0o644)
+	code, _, errs := invokeMain("report", reportTiny, planCopy, "-o", planCopy)
+	if after, _ := os.ReadFile(planCopy); code != ExitBadInput || string(after) != string(data) || !strings.Contains(errs, "input files are never overwritten") {
+		t.Errorf("-o onto the plan: exit %d, %s", code, errs)
+	}
+	os.Remove(planCopy)
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != len(report.Formats) {
 		t.Errorf("%d files in the output folder, want %d (a temporary file left?)", len(entries), len(report.Formats))
