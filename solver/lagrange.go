@@ -24,6 +24,7 @@ const (
 	rowH4 rowKind = iota
 	rowCount
 	rowBackbone
+	rowBranch // a branching decision on an aggregate: Σ y <= m or -Σ y <= -(m+1)
 )
 
 type row struct {
@@ -38,7 +39,9 @@ type row struct {
 type relaxation struct {
 	nt   *network
 	in   *model.Instance
-	rows []row
+	rows     []row // base rows, then the current node's branching rows
+	nBase    int
+	branchHi float64
 	// per teacher: the rows it appears in (CSR)
 	tStart []int32
 	tRow   []int32
@@ -106,29 +109,9 @@ func newRelaxation(nt *network) *relaxation {
 			r.rows = append(r.rows, rw)
 		}
 	}
-	// CSR of rows per teacher.
-	count := make([]int32, T+1)
-	for _, rw := range r.rows {
-		for _, t := range rw.ts {
-			count[t+1]++
-		}
-	}
-	for t := range T {
-		count[t+1] += count[t]
-	}
-	r.tStart = count
-	r.tRow = make([]int32, count[T])
-	r.tCoef = make([]float64, count[T])
-	fill := append([]int32(nil), count[:T]...)
-	for ri, rw := range r.rows {
-		for j, t := range rw.ts {
-			r.tRow[fill[t]] = int32(ri)
-			r.tCoef[fill[t]] = rw.coef[j]
-			fill[t]++
-		}
-	}
-	r.pi = make([]float64, len(r.rows))
-	r.grad = make([]float64, len(r.rows))
+	r.nBase = len(r.rows)
+	r.branchHi = 10 * h4hi
+	r.setBranchRows(nil)
 	r.depCost = make([]float64, T)
 	r.y = make([]bool, T)
 	r.moved = make([]int, len(sc.Schools))
@@ -203,4 +186,32 @@ func (r *relaxation) primal() (float64, bool) {
 		z += w.Backbone * math.Max(0, u.BackboneShare*float64(M)-float64(B))
 	}
 	return z, true
+}
+
+// setBranchRows replaces the branching rows and rebuilds the per-teacher index.
+func (r *relaxation) setBranchRows(extra []row) {
+	T := len(r.in.Scenario.Teachers)
+	r.rows = append(r.rows[:r.nBase], extra...)
+	// CSR of rows per teacher.
+	count := make([]int32, T+1)
+	for _, rw := range r.rows {
+		for _, t := range rw.ts {
+			count[t+1]++
+		}
+	}
+	for t := range T {
+		count[t+1] += count[t]
+	}
+	r.tStart = count
+	r.tRow = make([]int32, count[T])
+	r.tCoef = make([]float64, count[T])
+	fill := append([]int32(nil), count[:T]...)
+	for ri, rw := range r.rows {
+		for j, t := range rw.ts {
+			r.tRow[fill[t]] = int32(ri)
+			r.tCoef[fill[t]] = rw.coef[j]
+			fill[t]++
+		}
+	}
+	r.grad = make([]float64, len(r.rows))
 }

@@ -19,6 +19,7 @@ type fix struct {
 type node struct {
 	id    int
 	fixes []fix
+	rows  []row // branching rows on aggregates
 	pi    []float64 // multipliers to start from
 	lb    float64   // bound inherited from the parent
 	depth int
@@ -226,7 +227,7 @@ func (s *search) branchTeacher(fixed []fix) int32 {
 	for r, rw := range rl.rows {
 		g, p := rl.grad[r], rl.pi[r]
 		v := -p * g
-		if g > 0 && rw.kind != rowH4 {
+		if g > 0 && (rw.kind == rowCount || rw.kind == rowBackbone) {
 			v = (rw.hi - p) * g
 		} else if g > 0 {
 			v = math.Inf(1) // H4 broken
@@ -265,7 +266,7 @@ func (s *search) branchTeacher(fixed []fix) int32 {
 // run is best-first branch and bound over teacher departures.
 func (s *search) run(rootIters, nodeIters, maxNodes int) (bound float64) {
 	rl := s.rl
-	open := []*node{{id: 0, pi: make([]float64, len(rl.rows)), lb: math.Inf(-1)}}
+	open := []*node{{id: 0, pi: make([]float64, rl.nBase), lb: math.Inf(-1)}}
 	nextID := 1
 	globalLB := math.Inf(-1)
 	for len(open) > 0 {
@@ -282,11 +283,12 @@ func (s *search) run(rootIters, nodeIters, maxNodes int) (bound float64) {
 		}
 		nd := open[0]
 		open = open[1:]
-		if s.fixesBreakH4(nd.fixes) {
+		if s.fixesBreakH4(nd.fixes) || s.rowsImpossible(nd) {
 			continue
 		}
 		s.nodes++
 		s.applyFixes(nd.fixes)
+		rl.setBranchRows(nd.rows)
 		pi := nd.pi
 		rl.pi = pi
 		iters := nodeIters
@@ -304,21 +306,27 @@ func (s *search) run(rootIters, nodeIters, maxNodes int) (bound float64) {
 		if s.haveBest && lb >= s.bestZ-s.tol(s.bestZ) {
 			continue
 		}
+		if left, right, ok := s.branchAggregate(nd); ok && len(nd.rows) < 4 {
+			for _, rw := range []row{left, right} {
+				child := &node{id: nextID, lb: lb, depth: nd.depth + 1, fixes: nd.fixes,
+					rows: append(append([]row(nil), nd.rows...), rw),
+					pi:   append(append([]float64(nil), pi...), 0)}
+				nextID++
+				open = append(open, child)
+			}
+			continue
+		}
 		t := s.branchTeacher(nd.fixes)
 		if t < 0 {
 			// Nothing left to branch on: the bound of this node cannot be
 			// improved by this search; keep it as the bound.
 			if !s.haveBest || lb < s.bestZ {
-				globalLB = lb
-				return globalLB
+				return lb
 			}
 			continue
 		}
 		for _, v := range []int8{1, 0} {
-			if v == 1 && s.avgY[t] < 0.5 {
-				// explore the more likely side first (lower id)
-			}
-			child := &node{id: nextID, lb: lb, depth: nd.depth + 1, pi: append([]float64(nil), pi...)}
+			child := &node{id: nextID, lb: lb, depth: nd.depth + 1, rows: nd.rows, pi: append([]float64(nil), pi...)}
 			child.fixes = append(append([]fix(nil), nd.fixes...), fix{t: t, val: v})
 			nextID++
 			open = append(open, child)
@@ -433,6 +441,82 @@ func (s *search) fixesBreakH4(fs []fix) bool {
 	}
 	for sIdx, n := range out {
 		if c := in.OutflowCap[sIdx]; c >= 0 && n > c {
+			return true
+		}
+	}
+	return false
+}
+
+// branchAggregate picks the departure count that is most fractional in the
+// ergodic average of recent flow solutions, among the quota units (all their
+// teachers, and their backbone teachers) and the schools with an H4 row, and
+// returns the two branches M <= floor and M >= floor+1. Branching on these
+// aggregates instead of on single teachers avoids the symmetry of many
+// interchangeable teachers (Vanderbeck and Wolsey, "Reformulation and
+// decomposition of integer programs", 2010, on branching on aggregates).
+func (s *search) branchAggregate(nd *node) (row, row, bool) {
+	rl := s.rl
+	best, bestScore := -1, 0.25
+	var bestTs []int32
+	var bestAvg float64
+	consider := func(ts []int32) {
+		var avg float64
+		for _, t := range ts {
+			avg += s.avgY[t]
+		}
+		f := avg - math.Floor(avg)
+		if sc := math.Min(f, 1-f); sc > bestScore+1e-9 {
+			best, bestScore, bestTs, bestAvg = 1, sc, ts, avg
+		}
+	}
+	for _, rw := range rl.rows[:rl.nBase] {
+		switch rw.kind {
+		case rowH4, rowCount:
+			consider(rw.ts)
+		case rowBackbone:
+			var bb []int32
+			for _, t := range rw.ts {
+				if s.in.Backbone[t] {
+					bb = append(bb, t)
+				}
+			}
+			consider(bb)
+		}
+	}
+	if best < 0 {
+		return row{}, row{}, false
+	}
+	m := math.Floor(bestAvg)
+	le := row{kind: rowBranch, b: m, hi: rl.branchHi, ts: bestTs, coef: make([]float64, len(bestTs))}
+	ge := row{kind: rowBranch, b: -(m + 1), hi: rl.branchHi, ts: bestTs, coef: make([]float64, len(bestTs))}
+	for i := range bestTs {
+		le.coef[i], ge.coef[i] = 1, -1
+	}
+	return le, ge, true
+}
+
+// rowsImpossible reports whether a node's branching rows cannot hold given
+// its fixed and pinned teachers.
+func (s *search) rowsImpossible(nd *node) bool {
+	val := map[int32]int8{}
+	for _, f := range nd.fixes {
+		val[f.t] = f.val
+	}
+	for _, rw := range nd.rows {
+		var minLHS float64
+		for i, t := range rw.ts {
+			v, fixed := val[t]
+			if s.in.Pin[t] >= 0 {
+				v, fixed = 1, true
+			}
+			switch {
+			case fixed:
+				minLHS += rw.coef[i] * float64(v)
+			case rw.coef[i] < 0:
+				minLHS += rw.coef[i]
+			}
+		}
+		if minLHS > rw.b+1e-9 {
 			return true
 		}
 	}
