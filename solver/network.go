@@ -2,6 +2,9 @@ package solver
 
 import (
 	"math"
+	"slices"
+	"strconv"
+	"strings"
 
 	"rotaplan/model"
 	"rotaplan/solver/flow"
@@ -10,27 +13,40 @@ import (
 // network is the min-cost circulation of the problem without its coupling
 // rows (H4 and the quota units):
 //
-//	cell(home, subject) --dep[t]--> teacher t --move--> cell(d, k)
+//	cell(home, subject) --dep[c]--> class c --move--> cell(d, k)
 //	cell --(cap short, cost -fill·w)--> R              net arrivals
 //	R --(cap surplus, cost 0)--> cell                   departures of surplus staff
 //	R --(cap source_deficit, cost fill·w + deficit)--> cell   departures that empty posts
 //
 // Conservation at a cell is exactly in - out = arrivals - departures, so the
 // cell arcs carry the convex cost of spec §6 and bound the net change by H2
-// and H3. A pinned teacher has one move arc and a dep arc with lower bound 1.
+// and H3.
+//
+// Teachers who are interchangeable (same school, subjects, backbone status,
+// no wishes, no forbidden destination, no pin) form one class: one node whose
+// dep arc carries how many of them leave. This shrinks the network and, more
+// important, removes the symmetry that would make branch and bound try every
+// permutation of equal teachers.
 type network struct {
 	in *model.Instance
 	g  *flow.Graph
 
 	root      int
-	teachers  []int32 // teachers with a node, in index order
-	dep       []int32 // per teacher: dep arc, or -1
+	classes   []class
+	dep       []int32 // per class: dep arc
 	moveFirst int     // arcs >= moveFirst are move arcs
-	moveT     []int32 // per move arc (minus moveFirst): teacher
+	moveClass []int32 // per move arc (minus moveFirst): class
 	moveCell  []int32 // per move arc: destination cell
 	moveCost  []float64
-	depBase   []float64 // per teacher: unmodified dep cost (0)
-	cellArcs  []int32   // the R arcs, for the base cost
+	cellArcs  []int32 // the R arcs, for the base cost
+}
+
+// class is a set of interchangeable movable teachers.
+type class struct {
+	school  int
+	members []int32 // teacher indices, ascending
+	pinned  bool
+	bb      bool
 }
 
 // buildNetwork enumerates every allowed move into a cell that can take a
@@ -45,53 +61,76 @@ func buildNetwork(in *model.Instance) *network {
 	for c := range takes {
 		takes[c] = in.Short(c) > 0
 	}
-	for t := range T {
-		if in.Movable[t] || in.Pin[t] >= 0 {
-			takes[in.Cell(in.Home[t], in.Subject[t])] = true
+	hasForbidTo := make([]bool, T)
+	for _, f := range sc.Forbids {
+		if f.To != "" {
+			hasForbidTo[in.TeacherIndex[f.Teacher]] = true
 		}
+	}
+	nt := &network{in: in, root: S * K}
+	classOf := map[string]int{}
+	for t := range T {
+		if !(in.Movable[t] || in.Pin[t] >= 0) {
+			continue
+		}
+		takes[in.Cell(in.Home[t], in.Subject[t])] = true
+		key := ""
+		if in.Pin[t] < 0 && len(sc.Teachers[t].Wishes) == 0 && !hasForbidTo[t] {
+			var b strings.Builder
+			b.WriteString(strconv.Itoa(in.Home[t]))
+			for _, k := range in.Teaches[t] {
+				b.WriteString("," + strconv.Itoa(k))
+			}
+			if in.Backbone[t] {
+				b.WriteString(",bb")
+			}
+			key = b.String()
+		}
+		if c, ok := classOf[key]; ok && key != "" {
+			nt.classes[c].members = append(nt.classes[c].members, int32(t))
+			continue
+		}
+		if key != "" {
+			classOf[key] = len(nt.classes)
+		}
+		nt.classes = append(nt.classes, class{school: in.Home[t], members: []int32{int32(t)}, pinned: in.Pin[t] >= 0, bb: in.Backbone[t]})
 	}
 	type cand struct {
-		t, cell int32
-		cost    float64
+		class, cell int32
+		cost        float64
 	}
 	var cands []cand
-	nt := &network{in: in, dep: make([]int32, T), root: S * K}
-	for t := range T {
-		nt.dep[t] = -1
+	kept := nt.classes[:0]
+	for _, cl := range nt.classes {
+		t := int(cl.members[0])
 		home := in.Home[t]
-		if in.Pin[t] >= 0 {
-			d, k := in.PinTo[t], in.PinSubj[t]
-			cands = append(cands, cand{int32(t), int32(in.Cell(d, k)), w.Km*in.Km(home, d) - w.Wish*in.WishScore(t, d)})
-			nt.teachers = append(nt.teachers, int32(t))
-			continue
-		}
-		if !in.Movable[t] {
-			continue
-		}
 		n0 := len(cands)
-		for d := range S {
-			if d == home || !in.RouteAllows(home, d) {
-				continue
-			}
-			for _, k := range in.Teaches[t] {
-				c := in.Cell(d, k)
-				if !takes[c] || !in.Allowed(t, d, k) {
+		ci := int32(len(kept))
+		if cl.pinned {
+			d, k := in.PinTo[t], in.PinSubj[t]
+			cands = append(cands, cand{ci, int32(in.Cell(d, k)), w.Km*in.Km(home, d) - w.Wish*in.WishScore(t, d)})
+		} else {
+			for d := range S {
+				if d == home || !in.RouteAllows(home, d) {
 					continue
 				}
-				cands = append(cands, cand{int32(t), int32(c), w.Km*in.Km(home, d) - w.Wish*in.WishScore(t, d)})
+				for _, k := range in.Teaches[t] {
+					c := in.Cell(d, k)
+					if !takes[c] || !in.Allowed(t, d, k) {
+						continue
+					}
+					cands = append(cands, cand{ci, int32(c), w.Km*in.Km(home, d) - w.Wish*in.WishScore(t, d)})
+				}
 			}
 		}
 		if len(cands) > n0 {
-			nt.teachers = append(nt.teachers, int32(t))
+			kept = append(kept, cl)
 		}
 	}
-	nodes := S*K + 1 + len(nt.teachers)
-	g := flow.NewGraph(nodes, 3*S*K+len(nt.teachers)+len(cands))
+	nt.classes = kept
+	nodes := S*K + 1 + len(nt.classes)
+	g := flow.NewGraph(nodes, 3*S*K+len(nt.classes)+len(cands))
 	nt.g = g
-	tnode := make([]int32, T)
-	for i, t := range nt.teachers {
-		tnode[t] = int32(S*K + 1 + i)
-	}
 	for c := 0; c < S*K; c++ {
 		wf := w.Fill * in.Weight(c)
 		if v := in.Short(c); v > 0 {
@@ -104,43 +143,57 @@ func buildNetwork(in *model.Instance) *network {
 			nt.cellArcs = append(nt.cellArcs, int32(g.AddArc(nt.root, c, int64(v), wf+w.Deficit)))
 		}
 	}
-	nt.depBase = make([]float64, T)
-	for _, t := range nt.teachers {
-		a := g.AddArc(in.Cell(in.Home[t], in.Subject[t]), int(tnode[t]), 1, 0)
-		nt.dep[t] = int32(a)
-		if in.Pin[t] >= 0 {
+	nt.dep = make([]int32, len(nt.classes))
+	for i, cl := range nt.classes {
+		t := cl.members[0]
+		a := g.AddArc(in.Cell(in.Home[t], in.Subject[t]), S*K+1+i, int64(len(cl.members)), 0)
+		nt.dep[i] = int32(a)
+		if cl.pinned {
 			g.SetLower(a, 1)
 		}
 	}
 	nt.moveFirst = g.NumArcs()
-	nt.moveT = make([]int32, len(cands))
+	nt.moveClass = make([]int32, len(cands))
 	nt.moveCell = make([]int32, len(cands))
 	nt.moveCost = make([]float64, len(cands))
 	for i, c := range cands {
-		g.AddArc(int(tnode[c.t]), int(c.cell), 1, c.cost)
-		nt.moveT[i], nt.moveCell[i], nt.moveCost[i] = c.t, c.cell, c.cost
+		g.AddArc(S*K+1+int(c.class), int(c.cell), int64(len(nt.classes[c.class].members)), c.cost)
+		nt.moveClass[i], nt.moveCell[i], nt.moveCost[i] = c.class, c.cell, c.cost
 	}
 	return nt
 }
 
-// placements reads the plan from the current flow, sorted by teacher.
+// lower and upper are the default bounds of a class's departures.
+func (nt *network) lower(c int) int64 {
+	if nt.classes[c].pinned {
+		return 1
+	}
+	return 0
+}
+func (nt *network) upper(c int) int64 { return int64(len(nt.classes[c].members)) }
+
+// placements reads the plan from the current flow: the members of a class
+// are given its moves in order, so the plan is deterministic. Sorted by teacher.
 func (nt *network) placements() []model.Placement {
 	var out []model.Placement
 	K := nt.in.K
-	for i := range nt.moveT {
-		if nt.g.Flow(nt.moveFirst+i) > 0 {
-			c := int(nt.moveCell[i])
-			out = append(out, model.Placement{Teacher: int(nt.moveT[i]), To: c / K, Subject: c % K})
+	next := make([]int, len(nt.classes))
+	for i := range nt.moveClass {
+		f := nt.g.Flow(nt.moveFirst + i)
+		c := nt.moveClass[i]
+		cell := int(nt.moveCell[i])
+		for ; f > 0; f-- {
+			t := nt.classes[c].members[next[c]]
+			next[c]++
+			out = append(out, model.Placement{Teacher: int(t), To: cell / K, Subject: cell % K})
 		}
 	}
-	return out // move arcs were added in teacher order
+	slices.SortFunc(out, func(a, b model.Placement) int { return a.Teacher - b.Teacher })
+	return out
 }
 
-// moved reads y_t (1 when teacher t leaves) from the current flow.
-func (nt *network) moved(t int32) bool {
-	a := nt.dep[t]
-	return a >= 0 && nt.g.Flow(int(a)) > 0
-}
+// leaving is the number of a class's teachers that leave in the current flow.
+func (nt *network) leaving(c int) int64 { return nt.g.Flow(int(nt.dep[c])) }
 
 // baseCost is the flow's cost with unmodified dep arcs: Z without the quota terms.
 func (nt *network) baseCost() float64 {
@@ -149,9 +202,7 @@ func (nt *network) baseCost() float64 {
 		z += nt.g.ArcCost(int(a)) * float64(nt.g.Flow(int(a)))
 	}
 	for i, c := range nt.moveCost {
-		if nt.g.Flow(nt.moveFirst+i) > 0 {
-			z += c
-		}
+		z += c * float64(nt.g.Flow(nt.moveFirst+i))
 	}
 	return z
 }

@@ -10,19 +10,18 @@ import (
 	"rotaplan/model"
 )
 
-// fix is a branching decision: teacher t leaves (1) or stays (0).
-type fix struct {
-	t   int32
-	val int8
+// bound restricts the departures of one class in a branch-and-bound node.
+type bound struct {
+	c      int32
+	lo, hi int64
 }
 
 type node struct {
-	id    int
-	fixes []fix
-	rows  []row // branching rows on aggregates
-	pi    []float64 // multipliers to start from
-	lb    float64   // bound inherited from the parent
-	depth int
+	id     int
+	bounds []bound   // later entries override earlier ones for the same class
+	pi     []float64 // multipliers to start from
+	lb     float64   // bound inherited from the parent
+	depth  int
 }
 
 type search struct {
@@ -32,23 +31,38 @@ type search struct {
 	nt       *network
 	rl       *relaxation
 	in       *model.Instance
+	pi       []float64
 
 	best      []model.Placement
 	bestZ     float64
 	haveBest  bool
-	applied   []fix
+	applied   []int32 // classes whose dep bounds differ from the defaults
 	nodes     int
 	stopped   bool
-	avgY      []float64 // per teacher, ergodic average of y over recent iterations
-	lastFlows int
+	avgY      []float64 // per class: average departures over recent iterations
+	lo, hi    []int64   // per class: current bounds
+	budget    int       // flow solves allowed
+	polishing bool
+}
+
+func newSearch(ctx context.Context, set Settings, nt *network, rl *relaxation) *search {
+	s := &search{ctx: ctx, settings: set, start: time.Now(), nt: nt, rl: rl, in: nt.in}
+	C := len(nt.classes)
+	s.avgY = make([]float64, C)
+	s.lo = make([]int64, C)
+	s.hi = make([]int64, C)
+	for c := range C {
+		s.lo[c], s.hi[c] = nt.lower(c), nt.upper(c)
+	}
+	return s
 }
 
 func (s *search) tol(z float64) float64 {
 	return math.Max(1e-6*math.Max(1, math.Abs(z)), s.settings.Gap*math.Max(1, math.Abs(z)))
 }
 
-// offer records a plan if it is better than the incumbent. Z is recomputed
-// with model.Evaluate, the spec's own objective.
+// offer records the current flow as a plan if it keeps H4 and beats the
+// incumbent. Z is recomputed with model.Evaluate, the spec's own objective.
 func (s *search) offer() {
 	zEst, ok := s.rl.primal()
 	if !ok {
@@ -61,36 +75,78 @@ func (s *search) offer() {
 	z := model.Evaluate(s.in, moves).Terms.Total()
 	if !s.haveBest || z < s.bestZ-1e-9*math.Max(1, math.Abs(s.bestZ)) {
 		s.best, s.bestZ, s.haveBest = moves, z, true
+		s.polish()
 	}
 }
 
-// applyFixes sets the dep arc bounds of a node's fixes, undoing the previous node's.
-func (s *search) applyFixes(fs []fix) {
+// polish re-solves the flow with every class's departures fixed to the new
+// incumbent's: the quota terms depend only on those counts, and with the
+// dep arcs fixed their Lagrangian costs are constants, so the flow finds the
+// best destinations for exactly these departures. Bounds are restored after.
+func (s *search) polish() {
+	rl, nt := s.rl, s.nt
+	if s.polishing {
+		return
+	}
+	s.polishing = true
+	defer func() { s.polishing = false }()
+	node := make([]bound, 0, len(s.applied))
+	for _, c := range s.applied {
+		node = append(node, bound{c: c, lo: s.lo[c], hi: s.hi[c]})
+	}
+	fixed := make([]bound, len(nt.classes))
+	for c := range nt.classes {
+		fixed[c] = bound{c: int32(c), lo: rl.y[c], hi: rl.y[c]}
+	}
+	s.setBounds(fixed)
+	if _, ok := rl.evaluate(s.pi); ok {
+		s.offer()
+	}
+	s.setBounds(node)
+}
+
+// setBounds sets the dep arc bounds of classes, as a node or the repair wants them.
+func (s *search) setBounds(bs []bound) {
 	g := s.nt.g
-	in := s.in
-	for _, f := range s.applied {
-		a := int(s.nt.dep[f.t])
-		if in.Pin[f.t] < 0 {
-			g.SetLower(a, 0)
-		}
-		g.SetCapacity(a, 1)
+	for _, c := range s.applied {
+		s.lo[c], s.hi[c] = s.nt.lower(int(c)), s.nt.upper(int(c))
+		g.SetLower(int(s.nt.dep[c]), s.lo[c])
+		g.SetCapacity(int(s.nt.dep[c]), s.hi[c])
 	}
-	for _, f := range fs {
-		a := int(s.nt.dep[f.t])
-		if f.val == 0 {
-			g.SetCapacity(a, 0)
-		} else {
-			g.SetLower(a, 1)
+	s.applied = s.applied[:0]
+	for _, b := range bs {
+		s.lo[b.c], s.hi[b.c] = max(s.lo[b.c], b.lo), min(s.hi[b.c], b.hi)
+		s.applied = append(s.applied, b.c)
+	}
+	for _, b := range bs {
+		g.SetCapacity(int(s.nt.dep[b.c]), max(s.hi[b.c], 0))
+		g.SetLower(int(s.nt.dep[b.c]), min(s.lo[b.c], max(s.hi[b.c], 0)))
+	}
+}
+
+// boundsInfeasible reports whether the bounds cannot hold or force more
+// departures than a school's H4 cap allows.
+func (s *search) boundsInfeasible() bool {
+	out := map[int]int64{}
+	for c := range s.nt.classes {
+		if s.lo[c] > s.hi[c] {
+			return true
+		}
+		out[s.nt.classes[c].school] += s.lo[c]
+	}
+	for sIdx, n := range out {
+		if cp := s.in.OutflowCap[sIdx]; cp >= 0 && n > int64(cp) {
+			return true
 		}
 	}
-	s.applied = append(s.applied[:0], fs...)
+	return false
 }
 
 func (s *search) timeUp() bool {
 	if s.stopped {
 		return true
 	}
-	if s.ctx.Err() != nil || (s.settings.TimeLimit > 0 && time.Since(s.start) > s.settings.TimeLimit) {
+	if s.ctx.Err() != nil || s.rl.solves >= s.budget || (s.settings.TimeLimit > 0 && time.Since(s.start) > s.settings.TimeLimit) {
 		s.stopped = true
 	}
 	return s.stopped
@@ -98,17 +154,17 @@ func (s *search) timeUp() bool {
 
 // ascend maximizes L over the multipliers from pi (updated in place) by the
 // projected subgradient method with Polyak steps towards the incumbent
-// (Polyak 1969; Held, Wolfe, Crowder 1974). It returns the best bound found,
-// or ok=false when the node is infeasible.
+// (Polyak, "Minimization of unsmooth functionals", 1969; Held, Wolfe and
+// Crowder, "Validation of subgradient optimization", 1974). It returns the
+// best bound found, or ok=false when the node is infeasible. Every few
+// steps the flow is repaired into a plan that keeps H4 and offered.
 func (s *search) ascend(pi []float64, iters int) (float64, bool) {
 	rl := s.rl
 	best := math.Inf(-1)
 	bestPi := append([]float64(nil), pi...)
 	alpha := 1.0
 	stall := 0
-	for i := range s.avgY {
-		s.avgY[i] = 0
-	}
+	clear(s.avgY)
 	samples := 0
 	for it := 0; it < iters; it++ {
 		if s.timeUp() {
@@ -119,7 +175,7 @@ func (s *search) ascend(pi []float64, iters int) (float64, bool) {
 			return math.Inf(-1), false
 		}
 		if it%5 == 0 {
-			s.repair() // leaves the flow changed: re-evaluate below
+			s.repair(pi)
 			if L2, ok2 := rl.evaluate(pi); ok2 {
 				L = L2
 			}
@@ -139,12 +195,10 @@ func (s *search) ascend(pi []float64, iters int) (float64, bool) {
 				continue
 			}
 		}
-		if it >= iters/2 {
+		if it >= iters/3 {
 			samples++
-			for _, t := range s.nt.teachers {
-				if rl.y[t] {
-					s.avgY[t]++
-				}
+			for c := range s.avgY {
+				s.avgY[c] += float64(rl.y[c])
 			}
 		}
 		if s.haveBest && best >= s.bestZ-s.tol(s.bestZ) {
@@ -161,7 +215,7 @@ func (s *search) ascend(pi []float64, iters int) (float64, bool) {
 			norm += gr * gr
 		}
 		if norm == 0 {
-			break // L is maximal: the flow solution satisfies every row with complementary slackness
+			break // L is maximal on the box of multipliers
 		}
 		target := best + math.Max(1, 0.05*math.Abs(best))
 		if s.haveBest && s.bestZ < target {
@@ -176,105 +230,153 @@ func (s *search) ascend(pi []float64, iters int) (float64, bool) {
 		}
 	}
 	copy(pi, bestPi)
-	if samples > 0 {
-		for _, t := range s.nt.teachers {
-			s.avgY[t] /= float64(samples)
-		}
-	}
 	// Leave the flow at the best multipliers, so branching reads its solution.
-	rl.evaluate(pi)
-	for _, t := range s.nt.teachers {
-		if samples == 0 {
-			s.avgY[t] = b2f(rl.y[t])
+	if _, ok := rl.evaluate(pi); !ok {
+		return math.Inf(-1), false
+	}
+	for c := range s.avgY {
+		if samples > 0 {
+			s.avgY[c] /= float64(samples)
+		} else {
+			s.avgY[c] = float64(rl.y[c])
 		}
 	}
 	return best, true
 }
 
-func b2f(b bool) float64 {
-	if b {
-		return 1
+// repair turns the current flow into a plan that keeps H4 when it does not:
+// at each school that sends too many teachers it allots the cap to the
+// classes that leave (forced departures first, then backbone classes, who
+// help the quotas, then by class), caps the others, and solves again, for
+// up to three rounds; the result is offered and the caps undone.
+func (s *search) repair(pi []float64) {
+	in, rl, nt := s.in, s.rl, s.nt
+	g := nt.g
+	var bs []bound
+	for c := range s.applied {
+		bs = append(bs, bound{c: s.applied[c], lo: s.lo[s.applied[c]], hi: s.hi[s.applied[c]]})
 	}
-	return 0
+	nodeBounds := append([]bound(nil), bs...)
+	changed := false
+	for round := 0; round < 3; round++ {
+		bySchool := map[int][]int32{}
+		moved := map[int]int64{}
+		for c, cl := range nt.classes {
+			bySchool[cl.school] = append(bySchool[cl.school], int32(c))
+			moved[cl.school] += rl.y[c]
+		}
+		violated := false
+		for sIdx := range in.Scenario.Schools {
+			cp := int64(in.OutflowCap[sIdx])
+			if cp < 0 || moved[sIdx] <= cp {
+				continue
+			}
+			violated = true
+			// Keep the departures that are worth most: the most negative
+			// reduced cost of the class's dep arc (ties: backbone first, then by class).
+			cs := slices.Clone(bySchool[sIdx])
+			rc := make(map[int32]float64, len(cs))
+			for _, c := range cs {
+				rc[c] = g.ReducedCost(int(nt.dep[c]))
+				if nt.classes[c].bb {
+					rc[c] -= 1e-9
+				}
+			}
+			slices.SortStableFunc(cs, func(a, b int32) int {
+				return cmp.Or(cmp.Compare(rc[a], rc[b]), cmp.Compare(a, b))
+			})
+			left := cp
+			for _, c := range cs {
+				left -= s.lo[c]
+			}
+			for _, c := range cs {
+				extra := min(max(rl.y[c]-s.lo[c], 0), max(left, 0))
+				left -= extra
+				bs = append(bs, bound{c: c, lo: s.lo[c], hi: s.lo[c] + extra})
+			}
+		}
+		if !violated {
+			break
+		}
+		changed = true
+		s.setBounds(bs)
+		if _, ok := rl.evaluate(pi); !ok {
+			break
+		}
+	}
+	s.offer()
+	if changed {
+		s.setBounds(nodeBounds)
+	}
 }
 
-// branchTeacher picks the teacher to branch on: the most fractional in the
-// ergodic average of recent solutions among teachers in rows, else a teacher
-// of a violated or not complementary row. -1 when there is none.
-func (s *search) branchTeacher(fixed []fix) int32 {
-	isFixed := map[int32]bool{}
-	for _, f := range fixed {
-		isFixed[f.t] = true
-	}
+// branchClass picks the class to branch on: the one whose average
+// departures over recent iterations are most fractional; else a class of the
+// row whose complementary slackness is violated most. It returns the class
+// and the split value v: the children are y <= v and y >= v+1.
+func (s *search) branchClass() (int32, int64) {
 	rl := s.rl
-	bestT, bestScore := int32(-1), 0.0
-	for _, t := range s.nt.teachers {
-		if isFixed[t] || s.in.Pin[t] >= 0 || rl.tStart[t] == rl.tStart[t+1] {
+	bestC, bestScore := int32(-1), 1e-6
+	var split int64
+	for c := range s.nt.classes {
+		if s.lo[c] >= s.hi[c] || rl.cStart[c] == rl.cStart[c+1] {
 			continue
 		}
-		f := s.avgY[t]
-		score := math.Min(f, 1-f)
-		if score > bestScore+1e-12 {
-			bestT, bestScore = t, score
+		f := s.avgY[c] - math.Floor(s.avgY[c])
+		if sc := math.Min(f, 1-f); sc > bestScore {
+			bestC, bestScore, split = int32(c), sc, int64(math.Floor(s.avgY[c]))
 		}
 	}
-	if bestT >= 0 {
-		return bestT
+	if bestC >= 0 {
+		return bestC, split
 	}
-	// No fractional teacher: take a free teacher of the row whose
-	// complementary slackness is violated most (Z - L = Σ_r of these terms).
+	// Z - L = Σ_r of these terms for the current flow.
 	worst, worstV := -1, 1e-9
 	for r, rw := range rl.rows {
-		g, p := rl.grad[r], rl.pi[r]
+		g, p := rl.grad[r], s.pi[r]
 		v := -p * g
-		if g > 0 && (rw.kind == rowCount || rw.kind == rowBackbone) {
+		if g > 0 {
 			v = (rw.hi - p) * g
-		} else if g > 0 {
-			v = math.Inf(1) // H4 broken
+			if rw.kind == rowH4 {
+				v = math.Inf(1)
+			}
 		}
 		if v <= worstV {
 			continue
 		}
-		for _, t := range rw.ts {
-			if !isFixed[t] && s.in.Pin[t] < 0 {
+		for _, c := range rw.cs {
+			if s.lo[c] < s.hi[c] {
 				worst, worstV = r, v
 				break
 			}
 		}
 	}
 	if worst < 0 {
-		return -1
+		return -1, 0
 	}
-	// In that row, the free teacher whose departure best explains the
-	// violation: one that leaves when the row wants fewer, else one that stays.
-	wantFewer := rl.grad[worst] > 0 == (rl.rows[worst].kind == rowH4)
-	var pick int32 = -1
-	for _, t := range rl.rows[worst].ts {
-		if isFixed[t] || s.in.Pin[t] >= 0 {
-			continue
-		}
-		if pick < 0 || rl.y[t] == wantFewer {
-			pick = t
-			if rl.y[t] == wantFewer {
-				break
+	for _, c := range rl.rows[worst].cs {
+		if s.lo[c] < s.hi[c] {
+			y := rl.y[c]
+			if y >= s.hi[c] {
+				return c, y - 1
 			}
+			return c, y
 		}
 	}
-	return pick
+	return -1, 0
 }
 
-// run is best-first branch and bound over teacher departures.
-func (s *search) run(rootIters, nodeIters, maxNodes int) (bound float64) {
-	rl := s.rl
-	open := []*node{{id: 0, pi: make([]float64, rl.nBase), lb: math.Inf(-1)}}
+// run is best-first branch and bound on class departures. It returns the
+// lower bound it proved.
+func (s *search) run(rootIters, nodeIters, maxNodes int) float64 {
+	open := []*node{{id: 0, pi: append([]float64(nil), s.pi...), lb: math.Inf(-1)}}
 	nextID := 1
-	globalLB := math.Inf(-1)
 	for len(open) > 0 {
 		// Best bound first; ties by id, so the order is deterministic.
 		slices.SortFunc(open, func(a, b *node) int {
 			return cmp.Or(cmp.Compare(a.lb, b.lb), cmp.Compare(a.id, b.id))
 		})
-		globalLB = open[0].lb
+		globalLB := open[0].lb
 		if s.haveBest && globalLB >= s.bestZ-s.tol(s.bestZ) {
 			return math.Min(globalLB, s.bestZ)
 		}
@@ -283,19 +385,17 @@ func (s *search) run(rootIters, nodeIters, maxNodes int) (bound float64) {
 		}
 		nd := open[0]
 		open = open[1:]
-		if s.fixesBreakH4(nd.fixes) || s.rowsImpossible(nd) {
+		s.setBounds(nd.bounds)
+		if s.boundsInfeasible() {
 			continue
 		}
 		s.nodes++
-		s.applyFixes(nd.fixes)
-		rl.setBranchRows(nd.rows)
-		pi := nd.pi
-		rl.pi = pi
+		s.pi = nd.pi
 		iters := nodeIters
 		if nd.depth == 0 {
 			iters = rootIters
 		}
-		lb, ok := s.ascend(pi, iters)
+		lb, ok := s.ascend(nd.pi, iters)
 		if !ok {
 			continue
 		}
@@ -306,28 +406,16 @@ func (s *search) run(rootIters, nodeIters, maxNodes int) (bound float64) {
 		if s.haveBest && lb >= s.bestZ-s.tol(s.bestZ) {
 			continue
 		}
-		if left, right, ok := s.branchAggregate(nd); ok && len(nd.rows) < 4 {
-			for _, rw := range []row{left, right} {
-				child := &node{id: nextID, lb: lb, depth: nd.depth + 1, fixes: nd.fixes,
-					rows: append(append([]row(nil), nd.rows...), rw),
-					pi:   append(append([]float64(nil), pi...), 0)}
-				nextID++
-				open = append(open, child)
-			}
-			continue
+		c, v := s.branchClass()
+		if c < 0 {
+			// Nothing left to branch on: this node's bound is all this
+			// search can prove.
+			open = append(open, &node{id: nextID, lb: lb, pi: nd.pi, bounds: nd.bounds, depth: nd.depth})
+			return math.Min(lb, open[0].lb)
 		}
-		t := s.branchTeacher(nd.fixes)
-		if t < 0 {
-			// Nothing left to branch on: the bound of this node cannot be
-			// improved by this search; keep it as the bound.
-			if !s.haveBest || lb < s.bestZ {
-				return lb
-			}
-			continue
-		}
-		for _, v := range []int8{1, 0} {
-			child := &node{id: nextID, lb: lb, depth: nd.depth + 1, rows: nd.rows, pi: append([]float64(nil), pi...)}
-			child.fixes = append(append([]fix(nil), nd.fixes...), fix{t: t, val: v})
+		for _, b := range []bound{{c: c, lo: 0, hi: v}, {c: c, lo: v + 1, hi: math.MaxInt32}} {
+			child := &node{id: nextID, lb: lb, depth: nd.depth + 1, pi: append([]float64(nil), nd.pi...)}
+			child.bounds = append(append([]bound(nil), nd.bounds...), b)
 			nextID++
 			open = append(open, child)
 		}
@@ -335,190 +423,5 @@ func (s *search) run(rootIters, nodeIters, maxNodes int) (bound float64) {
 	if s.haveBest {
 		return s.bestZ
 	}
-	return globalLB
-}
-
-// repair turns the current flow solution into a plan that keeps H4 when it
-// does not: at each school that sends too many teachers it keeps the
-// departures of at most cap of them (pinned and branched-in ones first, then
-// backbone teachers, who help the quotas, then by index), closes the
-// departure arcs of the school's other teachers, and solves again, for up to
-// three rounds. The closures are undone afterwards. The result is offered as
-// an incumbent; the relaxation's flow is left as the repair solved it.
-func (s *search) repair() {
-	in, rl, nt := s.in, s.rl, s.nt
-	g := nt.g
-	var closed []int32
-	forced := map[int32]bool{}
-	for _, f := range s.applied {
-		if f.val == 1 {
-			forced[f.t] = true
-		}
-	}
-	isClosed := map[int32]bool{}
-	for _, f := range s.applied {
-		if f.val == 0 {
-			isClosed[f.t] = true
-		}
-	}
-	for round := 0; round < 3; round++ {
-		bySchool := map[int][]int32{}
-		for _, t := range nt.teachers {
-			bySchool[in.Home[t]] = append(bySchool[in.Home[t]], t)
-		}
-		violated := false
-		for sIdx := range in.Scenario.Schools {
-			cap := in.OutflowCap[sIdx]
-			ts := bySchool[sIdx]
-			if cap < 0 || len(ts) <= cap {
-				continue
-			}
-			var leaving []int32
-			for _, t := range ts {
-				if rl.y[t] {
-					leaving = append(leaving, t)
-				}
-			}
-			if len(leaving) <= cap {
-				continue
-			}
-			violated = true
-			slices.SortStableFunc(leaving, func(a, b int32) int {
-				ra := rankKeep(in, forced, a)
-				rb := rankKeep(in, forced, b)
-				return cmp.Or(cmp.Compare(ra, rb), cmp.Compare(a, b))
-			})
-			keep := map[int32]bool{}
-			for _, t := range leaving[:cap] {
-				keep[t] = true
-			}
-			for _, t := range ts {
-				if keep[t] || isClosed[t] || forced[t] || in.Pin[t] >= 0 {
-					continue
-				}
-				g.SetCapacity(int(nt.dep[t]), 0)
-				isClosed[t] = true
-				closed = append(closed, t)
-			}
-		}
-		if !violated {
-			break
-		}
-		if _, ok := rl.evaluate(rl.pi); !ok {
-			break
-		}
-	}
-	s.offer()
-	for _, t := range closed {
-		g.SetCapacity(int(nt.dep[t]), 1)
-	}
-}
-
-func rankKeep(in *model.Instance, forced map[int32]bool, t int32) int {
-	switch {
-	case in.Pin[t] >= 0 || forced[t]:
-		return 0
-	case in.Backbone[t]:
-		return 1
-	}
-	return 2
-}
-
-// fixesBreakH4 reports whether the teachers forced to leave (pins and
-// branching) already exceed a school's H4 cap: such a node has no plan.
-func (s *search) fixesBreakH4(fs []fix) bool {
-	in := s.in
-	out := map[int]int{}
-	for t := range in.Scenario.Teachers {
-		if in.Pin[t] >= 0 {
-			out[in.Home[t]]++
-		}
-	}
-	for _, f := range fs {
-		if f.val == 1 && in.Pin[f.t] < 0 {
-			out[in.Home[f.t]]++
-		}
-	}
-	for sIdx, n := range out {
-		if c := in.OutflowCap[sIdx]; c >= 0 && n > c {
-			return true
-		}
-	}
-	return false
-}
-
-// branchAggregate picks the departure count that is most fractional in the
-// ergodic average of recent flow solutions, among the quota units (all their
-// teachers, and their backbone teachers) and the schools with an H4 row, and
-// returns the two branches M <= floor and M >= floor+1. Branching on these
-// aggregates instead of on single teachers avoids the symmetry of many
-// interchangeable teachers (Vanderbeck and Wolsey, "Reformulation and
-// decomposition of integer programs", 2010, on branching on aggregates).
-func (s *search) branchAggregate(nd *node) (row, row, bool) {
-	rl := s.rl
-	best, bestScore := -1, 0.25
-	var bestTs []int32
-	var bestAvg float64
-	consider := func(ts []int32) {
-		var avg float64
-		for _, t := range ts {
-			avg += s.avgY[t]
-		}
-		f := avg - math.Floor(avg)
-		if sc := math.Min(f, 1-f); sc > bestScore+1e-9 {
-			best, bestScore, bestTs, bestAvg = 1, sc, ts, avg
-		}
-	}
-	for _, rw := range rl.rows[:rl.nBase] {
-		switch rw.kind {
-		case rowH4, rowCount:
-			consider(rw.ts)
-		case rowBackbone:
-			var bb []int32
-			for _, t := range rw.ts {
-				if s.in.Backbone[t] {
-					bb = append(bb, t)
-				}
-			}
-			consider(bb)
-		}
-	}
-	if best < 0 {
-		return row{}, row{}, false
-	}
-	m := math.Floor(bestAvg)
-	le := row{kind: rowBranch, b: m, hi: rl.branchHi, ts: bestTs, coef: make([]float64, len(bestTs))}
-	ge := row{kind: rowBranch, b: -(m + 1), hi: rl.branchHi, ts: bestTs, coef: make([]float64, len(bestTs))}
-	for i := range bestTs {
-		le.coef[i], ge.coef[i] = 1, -1
-	}
-	return le, ge, true
-}
-
-// rowsImpossible reports whether a node's branching rows cannot hold given
-// its fixed and pinned teachers.
-func (s *search) rowsImpossible(nd *node) bool {
-	val := map[int32]int8{}
-	for _, f := range nd.fixes {
-		val[f.t] = f.val
-	}
-	for _, rw := range nd.rows {
-		var minLHS float64
-		for i, t := range rw.ts {
-			v, fixed := val[t]
-			if s.in.Pin[t] >= 0 {
-				v, fixed = 1, true
-			}
-			switch {
-			case fixed:
-				minLHS += rw.coef[i] * float64(v)
-			case rw.coef[i] < 0:
-				minLHS += rw.coef[i]
-			}
-		}
-		if minLHS > rw.b+1e-9 {
-			return true
-		}
-	}
-	return false
+	return math.Inf(-1)
 }

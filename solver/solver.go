@@ -29,6 +29,7 @@ type Settings struct {
 	Gap       float64        // stop when (Z - bound) <= Gap x max(1, |Z|); 0 proves optimality
 	Progress  func(Progress) // called now and then from the solving goroutine; may be nil
 	MaxNodes  int            // branch-and-bound nodes; 0 means 5000
+	MaxSolves int            // flow solves (the work budget); 0 means a default that shrinks with the network's size
 }
 
 // Progress is a snapshot reported while solving.
@@ -78,13 +79,19 @@ func Solve(ctx context.Context, in *model.Instance, s *Settings) (*Result, error
 	}
 	nt := buildNetwork(in)
 	rl := newRelaxation(nt)
-	sr := &search{ctx: ctx, settings: set, start: time.Now(), nt: nt, rl: rl, in: in,
-		avgY: make([]float64, len(in.Scenario.Teachers))}
+	sr := newSearch(ctx, set, nt, rl)
 	maxNodes := set.MaxNodes
 	if maxNodes == 0 {
 		maxNodes = 5000
 	}
-	bound := sr.run(400, 60, maxNodes)
+	sr.budget = set.MaxSolves
+	if sr.budget == 0 {
+		// A fixed amount of work, not of time, so that results do not depend
+		// on the machine: about 5e7 arc visits' worth of warm solves.
+		sr.budget = min(4000, max(150, 50_000_000/max(1, nt.g.NumArcs())))
+	}
+	sr.pi = make([]float64, len(rl.rows))
+	bound := sr.run(min(400, sr.budget/2), 60, maxNodes)
 	if !sr.haveBest {
 		// Cannot happen when the pins are consistent: the pins alone are a plan.
 		return nil, errors.New("solver: no plan found")
