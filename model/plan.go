@@ -132,7 +132,9 @@ func fmtNum(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
 
 func scalar(v string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Value: v} }
 func numNode(x float64) *yaml.Node {
-	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!float", Value: fmtNum(x)}
+	// No explicit tag: "0" and "8000" then read back as numbers all the same,
+	// and the file has no !!float noise in it.
+	return &yaml.Node{Kind: yaml.ScalarNode, Value: fmtNum(x)}
 }
 func flowMap(kv ...any) *yaml.Node {
 	n := &yaml.Node{Kind: yaml.MappingNode, Style: yaml.FlowStyle}
