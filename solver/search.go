@@ -142,6 +142,11 @@ func (s *search) boundsInfeasible() bool {
 	return false
 }
 
+// interrupted reports a cancelled context or an elapsed time limit.
+func (s *search) interrupted() bool {
+	return s.ctx.Err() != nil || (s.settings.TimeLimit > 0 && time.Since(s.start) > s.settings.TimeLimit)
+}
+
 func (s *search) timeUp() bool {
 	if s.stopped {
 		return true
@@ -399,6 +404,12 @@ func (s *search) run(rootIters, nodeIters, maxNodes int) float64 {
 		if !ok {
 			continue
 		}
+		if !s.interrupted() {
+			s.roundAverage(nd.pi)
+		}
+		if nd.depth == 0 && s.haveBest && !s.interrupted() {
+			s.quotaDive(nd.pi)
+		}
 		lb = math.Max(lb, nd.lb)
 		if s.settings.Progress != nil {
 			s.settings.Progress(Progress{Elapsed: time.Since(s.start), Phase: "branch and bound", Objective: s.bestZ, Bound: lb, Nodes: s.nodes})
@@ -424,4 +435,159 @@ func (s *search) run(rootIters, nodeIters, maxNodes int) float64 {
 		return s.bestZ
 	}
 	return math.Inf(-1)
+}
+
+// quotaDive tries to make the incumbent meet the quota units it misses, one
+// departure at a time: for a unit short of departures it lets one more
+// teacher of one of its classes leave (classes in the order of their dep
+// arcs' reduced cost, backbone classes first when the backbone share is
+// short); for a unit short of backbone departures it also tries trading a
+// departing non-backbone teacher for a backbone one. All other classes keep
+// the incumbent's departures, the flow finds the destinations, and a change
+// is kept when model.Evaluate says Z improved. At most a few solves per unit.
+func (s *search) quotaDive(pi []float64) {
+	in, nt, rl := s.in, s.nt, s.rl
+	classOf := map[int32]int{}
+	for c, cl := range nt.classes {
+		for _, t := range cl.members {
+			classOf[t] = c
+		}
+	}
+	bySchool := map[int][]int32{}
+	for c, cl := range nt.classes {
+		bySchool[cl.school] = append(bySchool[cl.school], int32(c))
+	}
+	if _, ok := rl.evaluate(pi); !ok {
+		return
+	}
+	rc := make([]float64, len(nt.classes))
+	for c := range nt.classes {
+		rc[c] = nt.g.ReducedCost(int(nt.dep[c]))
+	}
+	node := make([]bound, 0, len(s.applied))
+	for _, c := range s.applied {
+		node = append(node, bound{c: c, lo: s.lo[c], hi: s.hi[c]})
+	}
+	incumbentY := func() []int64 {
+		y := make([]int64, len(nt.classes))
+		for _, m := range s.best {
+			if c, ok := classOf[int32(m.Teacher)]; ok {
+				y[c]++
+			}
+		}
+		return y
+	}
+	// try solves with the incumbent's departures changed by delta and
+	// reports whether the incumbent improved.
+	try := func(delta map[int32]int64) bool {
+		y := incumbentY()
+		bs := append([]bound(nil), node...)
+		for c := range nt.classes {
+			v := y[c] + delta[int32(c)]
+			if v < s.lo[c] || v > s.hi[c] {
+				return false
+			}
+			bs = append(bs, bound{c: int32(c), lo: v, hi: v})
+		}
+		before := s.bestZ
+		s.setBounds(bs)
+		if !s.boundsInfeasible() {
+			if _, ok := rl.evaluate(pi); ok {
+				s.offer()
+			}
+		}
+		s.setBounds(node)
+		return s.bestZ < before
+	}
+	const triesPerUnit = 12
+	for u, unit := range in.Units {
+		if len(unit.Schools) != 1 || s.interrupted() {
+			continue
+		}
+		cs := slices.Clone(bySchool[unit.Schools[0]])
+		slices.SortStableFunc(cs, func(a, b int32) int {
+			return cmp.Or(cmp.Compare(rc[a], rc[b]), cmp.Compare(a, b))
+		})
+		tries := 0
+		for tries < triesPerUnit {
+			uo := model.Evaluate(in, s.best).Units[u]
+			if uo.Met() {
+				break
+			}
+			improved := false
+			bbShort := uo.CountShort == 0
+			for pass := 0; pass < 2 && !improved && tries < triesPerUnit; pass++ {
+				for _, c := range cs {
+					if tries >= triesPerUnit {
+						break
+					}
+					if (pass == 0) != nt.classes[c].bb {
+						continue // backbone classes first
+					}
+					tries++
+					if try(map[int32]int64{c: 1}) {
+						improved = true
+						break
+					}
+					if bbShort && nt.classes[c].bb {
+						// trade: a backbone teacher leaves instead of another
+						y := incumbentY()
+						for _, o := range cs {
+							if !nt.classes[o].bb && y[o] > s.lo[o] {
+								tries++
+								if try(map[int32]int64{c: 1, o: -1}) {
+									improved = true
+								}
+								break
+							}
+						}
+						if improved {
+							break
+						}
+					}
+				}
+			}
+			if !improved {
+				break
+			}
+		}
+	}
+}
+
+// roundAverage recovers a plan from the average of recent flow solutions,
+// which approaches an optimal solution of the LP relaxation (Sherali and
+// Choi, "Recovery of primal solutions when using subgradient optimization
+// methods to solve Lagrangian duals of linear programs", 1996): each class
+// may send between the floor and the ceiling of its average departures,
+// the flow picks the rest, and H4 is repaired. Node bounds stay in force.
+func (s *search) roundAverage(pi []float64) {
+	nt, rl := s.nt, s.rl
+	node := make([]bound, 0, len(s.applied))
+	for _, c := range s.applied {
+		node = append(node, bound{c: c, lo: s.lo[c], hi: s.hi[c]})
+	}
+	// First each class sends exactly its rounded average; if the flow cannot
+	// place them, anything between the floor and the ceiling.
+	for _, exact := range []bool{true, false} {
+		bs := append([]bound(nil), node...)
+		for c := range nt.classes {
+			a := s.avgY[c]
+			lo, hi := int64(math.Floor(a+1e-9)), int64(math.Ceil(a-1e-9))
+			if exact {
+				lo = int64(math.Round(a))
+				hi = lo
+			}
+			bs = append(bs, bound{c: int32(c), lo: lo, hi: hi})
+		}
+		s.setBounds(bs)
+		if s.boundsInfeasible() {
+			continue
+		}
+		if _, ok := rl.evaluate(pi); ok {
+			s.repair(pi)
+			break
+		}
+	}
+	s.setBounds(node)
+	rl.evaluate(pi) // leave the node's own flow for branching
 }

@@ -2,7 +2,6 @@ package solver
 
 import (
 	"context"
-	"errors"
 	"math"
 	"time"
 
@@ -93,8 +92,14 @@ func Solve(ctx context.Context, in *model.Instance, s *Settings) (*Result, error
 	sr.pi = make([]float64, len(rl.rows))
 	bound := sr.run(min(400, sr.budget/2), 60, maxNodes)
 	if !sr.haveBest {
-		// Cannot happen when the pins are consistent: the pins alone are a plan.
-		return nil, errors.New("solver: no plan found")
+		// Stopped before the first flow: the pins alone are a plan (they
+		// keep H1-H4, PinConflicts said so).
+		for t := range in.Scenario.Teachers {
+			if in.Pin[t] >= 0 {
+				sr.best = append(sr.best, model.Placement{Teacher: t, To: in.PinTo[t], Subject: in.PinSubj[t]})
+			}
+		}
+		bound = math.Inf(-1)
 	}
 	out := model.Evaluate(in, sr.best)
 	z := out.Terms.Total()
