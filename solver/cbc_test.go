@@ -1,0 +1,68 @@
+package solver
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"os/exec"
+	"testing"
+
+	"rotaplan/gen"
+	"rotaplan/mip"
+	"rotaplan/model"
+)
+
+// TestGeneratedAgainstCBC compares Solve with an outside MIP solver on
+// generated counties of realistic shape, far beyond what brute force can
+// enumerate. The MIP is mip.Build, an independent statement of the spec, and
+// CBC's plan is scored with model.Evaluate. Solve's bound must not exceed the
+// proven optimum, its Z must not be worse than CBC's beyond the reported gap,
+// and an optimal status must mean the same Z. Skipped without cbc on PATH.
+func TestGeneratedAgainstCBC(t *testing.T) {
+	if _, err := exec.LookPath("cbc"); err != nil {
+		t.Skip("cbc not on PATH")
+	}
+	if testing.Short() {
+		t.Skip("slow: runs cbc")
+	}
+	for _, o := range []gen.Options{{Schools: 12, Seed: 1}, {Schools: 20, Seed: 2}, {Schools: 30, Seed: 3}} {
+		t.Run(fmt.Sprintf("schools%d_seed%d", o.Schools, o.Seed), func(t *testing.T) {
+			in, err := model.Compile(gen.Generate(o))
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := mip.Build(in)
+			sol, err := mip.SolveCBC(context.Background(), m, t.TempDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			cbcMoves := m.Placements(sol.X)
+			if err := hardRulesOK(in, cbcMoves); err != nil {
+				t.Fatalf("CBC plan breaks a rule: %v", err)
+			}
+			opt := model.Evaluate(in, cbcMoves).Terms.Total()
+			res, err := Solve(context.Background(), in, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := hardRulesOK(in, res.Moves); err != nil {
+				t.Fatalf("solver plan breaks a rule: %v", err)
+			}
+			tol := 1e-6 * math.Max(1, math.Abs(opt))
+			t.Logf("teachers %d: CBC %.4f, Solve %s Z %.4f bound %.4f gap %.3g nodes %d",
+				len(in.Scenario.Teachers), opt, res.Status, res.Objective, res.Bound, res.Gap, res.Nodes)
+			if res.Bound > opt+tol {
+				t.Errorf("bound %.6f above the optimum %.6f", res.Bound, opt)
+			}
+			if res.Objective < opt-tol {
+				t.Errorf("Z %.6f below CBC's optimum %.6f: one of them is wrong", res.Objective, opt)
+			}
+			if res.Status == Optimal && res.Objective > opt+tol {
+				t.Errorf("status optimal with Z %.6f, CBC found %.6f", res.Objective, opt)
+			}
+			if res.Status != Optimal {
+				t.Errorf("status %s (gap %.3g); want optimal on a county this size", res.Status, res.Gap)
+			}
+		})
+	}
+}
