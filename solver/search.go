@@ -193,7 +193,7 @@ func (s *search) ascend(pi []float64, iters int) (float64, bool) {
 			stall = 0
 		} else {
 			stall++
-			if stall >= 8 {
+			if stall >= 20 { // patient: halving too soon stalls below the LP bound
 				alpha /= 2
 				stall = 0
 				copy(pi, bestPi)
