@@ -38,7 +38,10 @@ type boxResult struct {
 // master fails. On the Lagrangian dual of a 60-school county it reaches the
 // LP bound (-30522.44, CBC's LP value) in 85 flow solves where projected
 // subgradient steps stopped 0.6% short after 400; the dense gonum master,
-// not the flows, then takes most of the 2-4 s.
+// not the flows, then takes most of the 2-4 s. From a cold start it is too
+// slow on 150 schools (160 rows: 0.48% short of the LP bound after 200
+// solves and 75 s, nearly all in the master), so use it warm, from the
+// multipliers of the subgradient phase, or give it a sparse master.
 //
 // The dimension is the number of dualized rows (tens to a few thousand);
 // the master is dense, so the cuts are capped at m/2+10 (at least 20): beyond
