@@ -42,6 +42,7 @@ type search struct {
 	avgY      []float64 // per class: average departures over recent iterations
 	lo, hi    []int64   // per class: current bounds
 	budget    int       // flow solves allowed
+	classOf   map[int32]int32
 	polishing bool
 }
 
@@ -447,16 +448,7 @@ func (s *search) run(rootIters, nodeIters, maxNodes int) float64 {
 // is kept when model.Evaluate says Z improved. At most a few solves per unit.
 func (s *search) quotaDive(pi []float64) {
 	in, nt, rl := s.in, s.nt, s.rl
-	classOf := map[int32]int{}
-	for c, cl := range nt.classes {
-		for _, t := range cl.members {
-			classOf[t] = c
-		}
-	}
-	bySchool := map[int][]int32{}
-	for c, cl := range nt.classes {
-		bySchool[cl.school] = append(bySchool[cl.school], int32(c))
-	}
+	bySchool := s.classesBySchool()
 	if _, ok := rl.evaluate(pi); !ok {
 		return
 	}
@@ -468,37 +460,8 @@ func (s *search) quotaDive(pi []float64) {
 	for _, c := range s.applied {
 		node = append(node, bound{c: c, lo: s.lo[c], hi: s.hi[c]})
 	}
-	incumbentY := func() []int64 {
-		y := make([]int64, len(nt.classes))
-		for _, m := range s.best {
-			if c, ok := classOf[int32(m.Teacher)]; ok {
-				y[c]++
-			}
-		}
-		return y
-	}
-	// try solves with the incumbent's departures changed by delta and
-	// reports whether the incumbent improved.
-	try := func(delta map[int32]int64) bool {
-		y := incumbentY()
-		bs := append([]bound(nil), node...)
-		for c := range nt.classes {
-			v := y[c] + delta[int32(c)]
-			if v < s.lo[c] || v > s.hi[c] {
-				return false
-			}
-			bs = append(bs, bound{c: int32(c), lo: v, hi: v})
-		}
-		before := s.bestZ
-		s.setBounds(bs)
-		if !s.boundsInfeasible() {
-			if _, ok := rl.evaluate(pi); ok {
-				s.offer()
-			}
-		}
-		s.setBounds(node)
-		return s.bestZ < before
-	}
+	incumbentY := s.incumbentY
+	try := func(delta map[int32]int64) bool { return s.tryDepartures(delta, node, pi) }
 	const triesPerUnit = 12
 	for u, unit := range in.Units {
 		if len(unit.Schools) != 1 || s.interrupted() {
@@ -590,4 +553,109 @@ func (s *search) roundAverage(pi []float64) {
 	}
 	s.setBounds(node)
 	rl.evaluate(pi) // leave the node's own flow for branching
+}
+
+func (s *search) classesBySchool() map[int][]int32 {
+	bySchool := map[int][]int32{}
+	for c, cl := range s.nt.classes {
+		bySchool[cl.school] = append(bySchool[cl.school], int32(c))
+	}
+	return bySchool
+}
+
+// incumbentY counts the incumbent's departures per class.
+func (s *search) incumbentY() []int64 {
+	if s.classOf == nil {
+		s.classOf = make(map[int32]int32)
+		for c, cl := range s.nt.classes {
+			for _, t := range cl.members {
+				s.classOf[t] = int32(c)
+			}
+		}
+	}
+	y := make([]int64, len(s.nt.classes))
+	for _, m := range s.best {
+		if c, ok := s.classOf[int32(m.Teacher)]; ok {
+			y[c]++
+		}
+	}
+	return y
+}
+
+// tryDepartures solves the flow with every class sending exactly the
+// incumbent's departures changed by delta (node bounds kept), offers the
+// result, and reports whether the incumbent improved.
+func (s *search) tryDepartures(delta map[int32]int64, node []bound, pi []float64) bool {
+	y := s.incumbentY()
+	bs := append([]bound(nil), node...)
+	for c := range s.nt.classes {
+		v := y[c] + delta[int32(c)]
+		if v < s.lo[c] || v > s.hi[c] {
+			return false
+		}
+		bs = append(bs, bound{c: int32(c), lo: v, hi: v})
+	}
+	before := s.bestZ
+	s.setBounds(bs)
+	if !s.boundsInfeasible() {
+		if _, ok := s.rl.evaluate(pi); ok {
+			s.offer()
+		}
+	}
+	s.setBounds(node)
+	return s.bestZ < before
+}
+
+// localSearch improves the incumbent by one more or one less departure of
+// a class, or by moving one departure from a class to another class of the
+// same school (the school's count stays, so its quota count and H4 hold), until no move helps or
+// maxTries flow solves are spent. Each try fixes every class's departures,
+// so the flow only re-routes destinations: a few warm pivots.
+func (s *search) localSearch(pi []float64, maxTries int) {
+	s.setBounds(nil)
+	bySchool := s.classesBySchool()
+	schools := make([]int, 0, len(bySchool))
+	for sIdx := range bySchool {
+		schools = append(schools, sIdx)
+	}
+	slices.Sort(schools)
+	tries := 0
+	for improved := true; improved && tries < maxTries && !s.interrupted(); {
+		improved = false
+		for _, sIdx := range schools {
+			cs := bySchool[sIdx]
+			y := s.incumbentY()
+			for _, c := range cs {
+				for _, d := range []int64{-1, 1} {
+					if tries >= maxTries {
+						return
+					}
+					tries++
+					if s.tryDepartures(map[int32]int64{c: d}, nil, pi) {
+						improved = true
+						y = s.incumbentY()
+					}
+				}
+			}
+		pairs:
+			for _, a := range cs {
+				if y[a] <= s.lo[a] {
+					continue
+				}
+				for _, b := range cs {
+					if b == a || y[b] >= s.hi[b] {
+						continue
+					}
+					if tries >= maxTries {
+						return
+					}
+					tries++
+					if s.tryDepartures(map[int32]int64{a: -1, b: 1}, nil, pi) {
+						improved = true
+						break pairs
+					}
+				}
+			}
+		}
+	}
 }
