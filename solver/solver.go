@@ -28,7 +28,7 @@ type Settings struct {
 	Gap       float64        // stop when (Z - bound) <= Gap x max(1, |Z|); 0 proves optimality
 	Progress  func(Progress) // called now and then from the solving goroutine; may be nil
 	MaxNodes  int            // branch-and-bound nodes; 0 means 5000
-	MaxSolves int            // flow solves (the work budget); 0 means 20,000 on small networks, shrinking with the network's size
+	MaxSolves int            // flow solves (the work budget); 0 means 20,000 on networks of up to 15,000 arcs, shrinking with size^1.5
 }
 
 // Progress is a snapshot reported while solving.
@@ -88,9 +88,9 @@ func Solve(ctx context.Context, in *model.Instance, s *Settings) (*Result, error
 		// A fixed amount of work, not of time, so that results do not depend
 		// on the machine: 20,000 warm flow solves on networks of up to 15,000
 		// arcs (enough to prove optimality on county-sized scenarios), then
-		// shrinking with the square of the size, at least 300.
+		// shrinking with the size to the power 1.5, at least 300.
 		arcs := float64(max(1, nt.g.NumArcs()))
-		sr.budget = int(max(300, min(20000, 20000*(15000/arcs)*(15000/arcs))))
+		sr.budget = int(max(300, min(20000, 20000*math.Pow(15000/arcs, 1.5))))
 	}
 	sr.pi = make([]float64, len(rl.rows))
 	bound := sr.run(min(400, sr.budget/2), 60, maxNodes)
