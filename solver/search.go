@@ -91,10 +91,7 @@ func (s *search) polish() {
 	}
 	s.polishing = true
 	defer func() { s.polishing = false }()
-	node := make([]bound, 0, len(s.applied))
-	for _, c := range s.applied {
-		node = append(node, bound{c: c, lo: s.lo[c], hi: s.hi[c]})
-	}
+	node := s.currentBounds()
 	fixed := make([]bound, len(nt.classes))
 	for c := range nt.classes {
 		fixed[c] = bound{c: int32(c), lo: rl.y[c], hi: rl.y[c]}
@@ -251,18 +248,16 @@ func (s *search) ascend(pi []float64, iters int) (float64, bool) {
 }
 
 // repair turns the current flow into a plan that keeps H4 when it does not:
-// at each school that sends too many teachers it allots the cap to the
-// classes that leave (forced departures first, then backbone classes, who
-// help the quotas, then by class), caps the others, and solves again, for
-// up to three rounds; the result is offered and the caps undone.
+// at each school that sends too many teachers it keeps the forced departures
+// and allots the rest of the cap to the leaving classes whose departures are
+// worth most (most negative reduced cost of the dep arc), caps the others,
+// and solves again, for up to three rounds; the result is offered and the
+// caps undone.
 func (s *search) repair(pi []float64) {
 	in, rl, nt := s.in, s.rl, s.nt
 	g := nt.g
-	var bs []bound
-	for c := range s.applied {
-		bs = append(bs, bound{c: s.applied[c], lo: s.lo[s.applied[c]], hi: s.hi[s.applied[c]]})
-	}
-	nodeBounds := append([]bound(nil), bs...)
+	nodeBounds := s.currentBounds()
+	bs := slices.Clone(nodeBounds)
 	changed := false
 	for round := 0; round < 3; round++ {
 		bySchool := map[int][]int32{}
@@ -456,10 +451,7 @@ func (s *search) quotaDive(pi []float64) {
 	for c := range nt.classes {
 		rc[c] = nt.g.ReducedCost(int(nt.dep[c]))
 	}
-	node := make([]bound, 0, len(s.applied))
-	for _, c := range s.applied {
-		node = append(node, bound{c: c, lo: s.lo[c], hi: s.hi[c]})
-	}
+	node := s.currentBounds()
 	incumbentY := s.incumbentY
 	try := func(delta map[int32]int64) bool { return s.tryDepartures(delta, node, pi) }
 	const triesPerUnit = 12
@@ -525,10 +517,7 @@ func (s *search) quotaDive(pi []float64) {
 // the flow picks the rest, and H4 is repaired. Node bounds stay in force.
 func (s *search) roundAverage(pi []float64) {
 	nt, rl := s.nt, s.rl
-	node := make([]bound, 0, len(s.applied))
-	for _, c := range s.applied {
-		node = append(node, bound{c: c, lo: s.lo[c], hi: s.hi[c]})
-	}
+	node := s.currentBounds()
 	// First each class sends exactly its rounded average; if the flow cannot
 	// place them, anything between the floor and the ceiling.
 	for _, exact := range []bool{true, false} {
@@ -658,4 +647,14 @@ func (s *search) localSearch(pi []float64, maxTries int) {
 			}
 		}
 	}
+}
+
+// currentBounds lists the bounds in force that differ from the defaults:
+// what setBounds restores after a heuristic changed them.
+func (s *search) currentBounds() []bound {
+	bs := make([]bound, 0, len(s.applied))
+	for _, c := range s.applied {
+		bs = append(bs, bound{c: c, lo: s.lo[c], hi: s.hi[c]})
+	}
+	return bs
 }
