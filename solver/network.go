@@ -1,7 +1,6 @@
 package solver
 
 import (
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -206,5 +205,3 @@ func (nt *network) baseCost() float64 {
 	}
 	return z
 }
-
-var inf = math.Inf(1)

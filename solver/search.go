@@ -454,8 +454,14 @@ func (s *search) quotaDive(pi []float64) {
 	node := s.currentBounds()
 	incumbentY := s.incumbentY
 	try := func(delta map[int32]int64) bool { return s.tryDepartures(delta, node, pi) }
+	// At most 12 tries per unit and budget/10 in all: on large networks a
+	// try with every class fixed can cost a cold flow solve.
 	const triesPerUnit = 12
+	left := max(20, s.budget/10)
 	for u, unit := range in.Units {
+		if left <= 0 {
+			return
+		}
 		if len(unit.Schools) != 1 || s.interrupted() {
 			continue
 		}
@@ -480,6 +486,7 @@ func (s *search) quotaDive(pi []float64) {
 						continue // backbone classes first
 					}
 					tries++
+					left--
 					if try(map[int32]int64{c: 1}) {
 						improved = true
 						break
@@ -490,6 +497,7 @@ func (s *search) quotaDive(pi []float64) {
 						for _, o := range cs {
 							if !nt.classes[o].bb && y[o] > s.lo[o] {
 								tries++
+								left--
 								if try(map[int32]int64{c: 1, o: -1}) {
 									improved = true
 								}

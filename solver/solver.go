@@ -96,7 +96,7 @@ func Solve(ctx context.Context, in *model.Instance, s *Settings) (*Result, error
 	bound := sr.run(min(400, sr.budget/2), 60, maxNodes)
 	if sr.haveBest && sr.bestZ-bound > sr.tol(sr.bestZ) {
 		// Not proven: spend a last, fixed effort on the incumbent.
-		sr.localSearch(sr.pi, max(300, sr.budget/4))
+		sr.localSearch(sr.pi, max(20, sr.budget/4))
 	}
 	if !sr.haveBest {
 		// Stopped before the first flow: the pins alone are a plan (they
