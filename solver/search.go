@@ -33,16 +33,19 @@ type search struct {
 	in       *model.Instance
 	pi       []float64
 
-	best      []model.Placement
-	bestZ     float64
-	haveBest  bool
-	applied   []int32 // classes whose dep bounds differ from the defaults
-	nodes     int
-	stopped   bool
-	avgY      []float64 // per class: average departures over recent iterations
-	lo, hi    []int64   // per class: current bounds
-	budget    int       // flow solves allowed
-	classOf   map[int32]int32
+	best     []model.Placement
+	bestZ    float64
+	haveBest bool
+	applied  []int32 // classes whose dep bounds differ from the defaults
+	nodes    int
+	stopped  bool
+	avgY     []float64 // per class: average departures over recent iterations
+	lo, hi   []int64   // per class: current bounds
+	budget   int       // flow solves allowed
+	classOf  map[int32]int32
+	// large: the network is so big that the heuristics which fix every
+	// class's departures (each then a cold flow solve) are skipped.
+	large     bool
 	polishing bool
 }
 
@@ -76,7 +79,9 @@ func (s *search) offer() {
 	z := model.Evaluate(s.in, moves).Terms.Total()
 	if !s.haveBest || z < s.bestZ-1e-9*math.Max(1, math.Abs(s.bestZ)) {
 		s.best, s.bestZ, s.haveBest = moves, z, true
-		s.polish()
+		if !s.large {
+			s.polish()
+		}
 	}
 }
 
@@ -401,9 +406,11 @@ func (s *search) run(rootIters, nodeIters, maxNodes int) float64 {
 			continue
 		}
 		if !s.interrupted() {
-			s.roundAverage(nd.pi)
+			if !s.large {
+				s.roundAverage(nd.pi)
+			}
 		}
-		if nd.depth == 0 && s.haveBest && !s.interrupted() {
+		if nd.depth == 0 && s.haveBest && !s.interrupted() && !s.large {
 			s.quotaDive(nd.pi)
 		}
 		lb = math.Max(lb, nd.lb)
