@@ -309,38 +309,81 @@ func (in *Instance) CanTeach(t, k int) bool {
 	return false
 }
 
+// Refusal names the rule of spec §3 that refuses a move; "" means allowed.
+// The values are short labels, fit for grouping refused moves in reports.
+type Refusal string
+
+// The refusals, in the order Refuse tests them.
+const (
+	RefusedPinnedElsewhere Refusal = "pinned elsewhere"
+	RefusedHomeSchool      Refusal = "home school"
+	RefusedCannotTeach     Refusal = "cannot teach"
+	RefusedNotEligible     Refusal = "not eligible"
+	RefusedForbiddenToMove Refusal = "forbidden to move"
+	RefusedNoRoute         Refusal = "no route"
+	RefusedBeyondMaxKm     Refusal = "beyond max_km"
+	RefusedForbidden       Refusal = "forbidden"
+)
+
 // Allowed reports whether the move of teacher t to school d in subject k is
 // allowed (spec §3). A pinned teacher's only allowed move is its pin.
 func (in *Instance) Allowed(t, d, k int) bool {
-	return in.NotAllowedReason(t, d, k) == ""
+	return in.Refuse(t, d, k) == ""
 }
 
-// NotAllowedReason says why a move is not allowed, or "" when it is.
-func (in *Instance) NotAllowedReason(t, d, k int) string {
+// Refuse says which rule refuses the move, or "" when it is allowed. It
+// formats nothing, so it is cheap enough for enumerating every move.
+func (in *Instance) Refuse(t, d, k int) Refusal {
 	sc := in.Scenario
-	tc := &sc.Teachers[t]
 	if in.Pin[t] >= 0 {
 		if in.PinTo[t] == d && in.PinSubj[t] == k {
 			return ""
 		}
-		return fmt.Sprintf("%s is pinned to %s in %s", tc.ID, sc.Schools[in.PinTo[t]].ID, in.Subjects[in.PinSubj[t]])
+		return RefusedPinnedElsewhere
 	}
 	s := in.Home[t]
 	switch {
 	case d == s:
-		return fmt.Sprintf("%s is already at %s", tc.ID, sc.Schools[d].ID)
+		return RefusedHomeSchool
 	case !in.CanTeach(t, k):
-		return fmt.Sprintf("%s cannot teach %s", tc.ID, in.Subjects[k])
+		return RefusedCannotTeach
 	case !in.Movable[t]:
-		if !in.Eligible[t] && !tc.Volunteer {
-			return fmt.Sprintf("%s is not eligible: %s", tc.ID, in.IneligibleReason(t))
+		if !in.Eligible[t] && !sc.Teachers[t].Volunteer {
+			return RefusedNotEligible
 		}
-		return fmt.Sprintf("%s is forbidden to move", tc.ID)
+		return RefusedForbiddenToMove
 	case !in.RouteAllows(s, d):
-		return fmt.Sprintf("no route allows %s -> %s", sc.Schools[s].ID, sc.Schools[d].ID)
+		return RefusedNoRoute
 	case sc.Policy.Limits.MaxKm != nil && in.Km(s, d) > *sc.Policy.Limits.MaxKm:
-		return fmt.Sprintf("%s -> %s is %.1f km > max_km %g", sc.Schools[s].ID, sc.Schools[d].ID, in.Km(s, d), *sc.Policy.Limits.MaxKm)
+		return RefusedBeyondMaxKm
 	case in.Forbidden(t, d):
+		return RefusedForbidden
+	}
+	return ""
+}
+
+// NotAllowedReason says why a move is not allowed, with the numbers, or ""
+// when it is.
+func (in *Instance) NotAllowedReason(t, d, k int) string {
+	sc := in.Scenario
+	tc := &sc.Teachers[t]
+	s := in.Home[t]
+	switch in.Refuse(t, d, k) {
+	case RefusedPinnedElsewhere:
+		return fmt.Sprintf("%s is pinned to %s in %s", tc.ID, sc.Schools[in.PinTo[t]].ID, in.Subjects[in.PinSubj[t]])
+	case RefusedHomeSchool:
+		return fmt.Sprintf("%s is already at %s", tc.ID, sc.Schools[d].ID)
+	case RefusedCannotTeach:
+		return fmt.Sprintf("%s cannot teach %s", tc.ID, in.Subjects[k])
+	case RefusedNotEligible:
+		return fmt.Sprintf("%s is not eligible: %s", tc.ID, in.IneligibleReason(t))
+	case RefusedForbiddenToMove:
+		return fmt.Sprintf("%s is forbidden to move", tc.ID)
+	case RefusedNoRoute:
+		return fmt.Sprintf("no route allows %s -> %s", sc.Schools[s].ID, sc.Schools[d].ID)
+	case RefusedBeyondMaxKm:
+		return fmt.Sprintf("%s -> %s is %.1f km > max_km %g", sc.Schools[s].ID, sc.Schools[d].ID, in.Km(s, d), *sc.Policy.Limits.MaxKm)
+	case RefusedForbidden:
 		return fmt.Sprintf("%s is forbidden to go to %s", tc.ID, sc.Schools[d].ID)
 	}
 	return ""

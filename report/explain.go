@@ -179,7 +179,7 @@ func Explain(in *model.Instance, moves []model.Placement, t int) *Explanation {
 			continue
 		}
 		why := in.NotAllowedReason(t, d, in.Teaches[t][0])
-		kind := reasonClass(why)
+		kind := string(in.Refuse(t, d, in.Teaches[t][0]))
 		g, ok := groups[kind]
 		if !ok {
 			g = &ReasonGroup{Kind: kind, Example: why}

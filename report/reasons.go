@@ -289,38 +289,16 @@ func notAllowedClasses(in *model.Instance, t int) []string {
 		if d == in.Home[t] {
 			continue
 		}
-		kind := reasonClass(in.NotAllowedReason(t, d, in.Teaches[t][0]))
+		kind := string(in.Refuse(t, d, in.Teaches[t][0]))
+		if kind == "" {
+			kind = "allowed"
+		}
 		if mk := in.Scenario.Policy.Limits.MaxKm; kind == "beyond max_km" && mk != nil {
 			kind = fmt.Sprintf("beyond max_km %g", *mk)
 		}
 		out = append(out, kind)
 	}
 	return out
-}
-
-// reasonClass maps a NotAllowedReason to its kind, for grouping.
-func reasonClass(why string) string {
-	switch {
-	case why == "":
-		return "allowed"
-	case strings.Contains(why, "is pinned to"):
-		return "pinned elsewhere"
-	case strings.HasPrefix(why, "no route"):
-		return "no route"
-	case strings.Contains(why, "max_km"):
-		return "beyond max_km"
-	case strings.Contains(why, "forbidden to go"):
-		return "forbidden"
-	case strings.Contains(why, "not eligible"):
-		return "not eligible"
-	case strings.Contains(why, "forbidden to move"):
-		return "forbidden to move"
-	case strings.Contains(why, "cannot teach"):
-		return "cannot teach"
-	case strings.Contains(why, "already at"):
-		return "home school"
-	}
-	return why
 }
 
 // describe renders the bound: who cannot leave and what binds.
