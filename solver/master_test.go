@@ -1,0 +1,110 @@
+package solver
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/optimize/convex/lp"
+)
+
+// TestMasterLPAgainstGonum compares the master's optimum and its dual bound
+// with gonum's simplex on random masters, including degenerate ones (integer
+// data, repeated columns).
+func TestMasterLPAgainstGonum(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 7))
+	for trial := range 300 {
+		m, n := 1+r.IntN(8), 1+r.IntN(25)
+		ml := &masterLP{b: make([]float64, m), hi: make([]float64, m)}
+		for i := range m {
+			ml.b[i] = float64(r.IntN(9) - 4)
+			ml.hi[i] = float64(1 + r.IntN(50))
+		}
+		for range n {
+			a := make([]float64, m)
+			for i := range a {
+				a[i] = float64(r.IntN(11) - 5)
+				if trial%2 == 1 {
+					a[i] += r.Float64()
+				}
+			}
+			ml.costs = append(ml.costs, float64(r.IntN(200)-100))
+			ml.acts = append(ml.acts, a)
+			if r.IntN(4) == 0 { // a duplicate column
+				ml.costs = append(ml.costs, ml.costs[len(ml.costs)-1])
+				ml.acts = append(ml.acts, append([]float64(nil), a...))
+			}
+		}
+		n = len(ml.costs)
+		sol, err := ml.solve()
+		if err != nil {
+			t.Fatalf("trial %d: %v", trial, err)
+		}
+		// Reference: variables λ (n), s (m), slack per <= row (m); rows m + convexity.
+		nv := n + 2*m
+		A := mat.NewDense(m+1, nv, nil)
+		c := make([]float64, nv)
+		bb := make([]float64, m+1)
+		for j := range n {
+			c[j] = ml.costs[j]
+			for i := range m {
+				A.Set(i, j, ml.acts[j][i])
+			}
+			A.Set(m, j, 1)
+		}
+		for i := range m {
+			c[n+i] = ml.hi[i]
+			A.Set(i, n+i, -1)
+			A.Set(i, n+m+i, 1)
+			bb[i] = ml.b[i]
+		}
+		bb[m] = 1
+		want, _, err := lp.Simplex(c, A, bb, 1e-10, nil)
+		if err != nil {
+			t.Fatalf("trial %d: reference: %v", trial, err)
+		}
+		if math.Abs(sol.Value-want) > 1e-6*math.Max(1, math.Abs(want)) {
+			t.Fatalf("trial %d: master %.9f, gonum %.9f", trial, sol.Value, want)
+		}
+		// Primal feasibility of the reported solution, and its value.
+		var sum, val float64
+		for j, l := range sol.Lambda {
+			if l < -1e-9 {
+				t.Fatalf("trial %d: λ_%d = %g", trial, j, l)
+			}
+			sum += l
+			val += l * ml.costs[j]
+		}
+		for i := range m {
+			var act float64
+			for j, l := range sol.Lambda {
+				act += l * ml.acts[j][i]
+			}
+			if act-sol.Slack[i] > ml.b[i]+1e-7 {
+				t.Fatalf("trial %d: row %d violated", trial, i)
+			}
+			val += ml.hi[i] * sol.Slack[i]
+		}
+		if math.Abs(sum-1) > 1e-9 || math.Abs(val-sol.Value) > 1e-6*math.Max(1, math.Abs(val)) {
+			t.Fatalf("trial %d: Σλ=%g value %g vs %g", trial, sum, val, sol.Value)
+		}
+		// Dual: every column's reduced cost is >= 0 and the dual value equals the optimum.
+		dualVal := sol.Mu
+		for i := range m {
+			dualVal -= sol.Pi[i] * ml.b[i]
+		}
+		for j := range n {
+			rc := ml.costs[j] - sol.Mu
+			for i := range m {
+				rc += sol.Pi[i] * ml.acts[j][i]
+			}
+			if rc < -1e-6 {
+				t.Fatalf("trial %d: column %d reduced cost %g", trial, j, rc)
+			}
+		}
+		if math.Abs(dualVal-want) > 1e-6*math.Max(1, math.Abs(want)) {
+			t.Fatalf("trial %d: dual value %g, optimum %g", trial, dualVal, want)
+		}
+	}
+}
