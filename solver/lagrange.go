@@ -26,6 +26,7 @@ const (
 	rowH4 rowKind = iota
 	rowCount
 	rowBackbone
+	rowBranch // a branching constraint of branch and price
 )
 
 type row struct {
@@ -49,6 +50,43 @@ type relaxation struct {
 	grad    []float64
 	y       []int64 // per class: departures in the current flow
 	solves  int     // flow solves so far: the unit of the work budget
+	// onFlow, when set, is called after every successful solve (the
+	// column generation collects the flows as columns).
+	onFlow func()
+	base   int     // rows[:base] are the problem's; the rest are branching rows
+	hardHi float64 // multiplier cap of a hard row (H4, branching)
+}
+
+// setBranchRows replaces the branching rows (rows past base) with extra.
+func (r *relaxation) setBranchRows(extra []row) {
+	r.rows = append(r.rows[:r.base], extra...)
+	r.index()
+}
+
+// index builds the per-class view of the rows (CSR) and sizes the gradient.
+func (r *relaxation) index() {
+	C := len(r.nt.classes)
+	count := make([]int32, C+1)
+	for _, rw := range r.rows {
+		for _, c := range rw.cs {
+			count[c+1]++
+		}
+	}
+	for c := range C {
+		count[c+1] += count[c]
+	}
+	r.cStart = count
+	r.cRow = make([]int32, count[C])
+	r.cCoef = make([]float64, count[C])
+	fill := append([]int32(nil), count[:C]...)
+	for ri, rw := range r.rows {
+		for j, c := range rw.cs {
+			r.cRow[fill[c]] = int32(ri)
+			r.cCoef[fill[c]] = rw.coef[j]
+			fill[c]++
+		}
+	}
+	r.grad = make([]float64, len(r.rows))
 }
 
 func newRelaxation(nt *network) *relaxation {
@@ -68,7 +106,11 @@ func newRelaxation(nt *network) *relaxation {
 	for c := range in.Staff {
 		maxW = math.Max(maxW, in.Weight(c))
 	}
-	h4hi := w.Quota + w.Backbone + w.Fill*maxW + w.Deficit + w.Wish + 1
+	// A departure can count in every quota unit at once (a school in a
+	// per-school and a county unit).
+	units := float64(len(in.Units) + 1)
+	h4hi := (w.Quota+w.Backbone)*units + w.Fill*maxW + w.Deficit + w.Wish + 1
+	r.hardHi = h4hi
 	ones := func(cs []int32, v float64) []float64 {
 		out := make([]float64, len(cs))
 		for i := range out {
@@ -101,28 +143,9 @@ func newRelaxation(nt *network) *relaxation {
 			r.rows = append(r.rows, rw)
 		}
 	}
+	r.base = len(r.rows)
+	r.index()
 	C := len(nt.classes)
-	count := make([]int32, C+1)
-	for _, rw := range r.rows {
-		for _, c := range rw.cs {
-			count[c+1]++
-		}
-	}
-	for c := range C {
-		count[c+1] += count[c]
-	}
-	r.cStart = count
-	r.cRow = make([]int32, count[C])
-	r.cCoef = make([]float64, count[C])
-	fill := append([]int32(nil), count[:C]...)
-	for ri, rw := range r.rows {
-		for j, c := range rw.cs {
-			r.cRow[fill[c]] = int32(ri)
-			r.cCoef[fill[c]] = rw.coef[j]
-			fill[c]++
-		}
-	}
-	r.grad = make([]float64, len(r.rows))
 	r.depCost = make([]float64, C)
 	r.y = make([]int64, C)
 	return r
@@ -159,6 +182,9 @@ func (r *relaxation) evaluate(pi []float64) (float64, bool) {
 			v += rw.coef[j] * float64(r.y[c])
 		}
 		r.grad[i] = v
+	}
+	if r.onFlow != nil {
+		r.onFlow()
 	}
 	return L, true
 }

@@ -27,6 +27,13 @@ type masterLP struct {
 	b, hi []float64
 	costs []float64
 	acts  [][]float64 // per column: its m row activities
+	// work counts the multiply-adds of all solves, a machine-independent
+	// measure of the effort (the search caps it).
+	work int64
+	// basis is the last optimal basis (nil before the first solve): the
+	// next solve starts from it, so add columns between solves, never
+	// remove or change them.
+	basis []int
 }
 
 // masterSolution is an optimal basic solution of the master and its duals.
@@ -42,64 +49,70 @@ var errMasterStalled = errors.New("master LP: iteration limit")
 
 // solve runs the primal revised simplex with an explicit basis inverse,
 // Dantzig's rule and Bland's rule after a run of degenerate pivots (which
-// guarantees termination). The start basis is one column with a slack per
-// row, feasible by construction, so there is no phase 1. Each pivot costs
-// O(m·(n+m)) for m rows and n columns; the inverse is refactored every
-// 64 pivots to keep rounding errors from piling up.
+// guarantees termination). The first start basis is one column with a slack
+// per row, feasible by construction, so there is no phase 1; later calls
+// start from the last optimal basis, which stays feasible when columns are
+// only added (column generation). Each pivot costs O(m·(n+m)) for m rows
+// and n columns; the inverse is refactored every 64 pivots to keep rounding
+// errors from piling up.
 func (lp *masterLP) solve() (*masterSolution, error) {
 	m, n := len(lp.b), len(lp.costs)
 	if n == 0 {
 		return nil, errors.New("master LP: no column")
 	}
 	M := m + 1
-	// Variables: 0..n-1 columns λ, n..n+m-1 slacks s, n+m..n+2m-1 logicals w.
-	nv := n + 2*m
+	// Variables: 0..m-1 slacks s, m..2m-1 logicals w, 2m.. columns λ (so
+	// that adding columns renumbers nothing).
+	nv := 2*m + n
 	cost := func(v int) float64 {
 		switch {
-		case v < n:
-			return lp.costs[v]
-		case v < n+m:
-			return lp.hi[v-n]
+		case v < m:
+			return lp.hi[v]
+		case v < 2*m:
+			return 0
 		}
-		return 0
+		return lp.costs[v-2*m]
 	}
 	// column writes the constraint column of variable v into out (length M).
 	column := func(v int, out []float64) {
 		clear(out)
 		switch {
-		case v < n:
-			copy(out, lp.acts[v])
-			out[m] = 1
-		case v < n+m:
-			out[v-n] = -1
+		case v < m:
+			out[v] = -1
+		case v < 2*m:
+			out[v-m] = 1
 		default:
-			out[v-n-m] = 1
+			copy(out, lp.acts[v-2*m])
+			out[m] = 1
 		}
 	}
 	rhs := make([]float64, M)
 	copy(rhs, lp.b)
 	rhs[m] = 1
-	// Start: the cheapest column in the convexity row, a slack or logical per row.
-	j0 := 0
-	for j := range n {
-		if lp.costs[j] < lp.costs[j0] {
-			j0 = j
+	if lp.basis == nil {
+		// Start: the cheapest column in the convexity row, a slack or logical per row.
+		j0 := 0
+		for j := range n {
+			if lp.costs[j] < lp.costs[j0] {
+				j0 = j
+			}
+		}
+		lp.basis = make([]int, M)
+		lp.basis[m] = 2*m + j0
+		for r := range m {
+			if lp.b[r]-lp.acts[j0][r] >= 0 {
+				lp.basis[r] = m + r
+			} else {
+				lp.basis[r] = r
+			}
 		}
 	}
-	basis := make([]int, M)
-	basis[m] = j0
-	for r := range m {
-		if lp.b[r]-lp.acts[j0][r] >= 0 {
-			basis[r] = n + m + r
-		} else {
-			basis[r] = n + r
-		}
-	}
+	basis := lp.basis
 	inBasis := make([]bool, nv)
 	for _, v := range basis {
 		inBasis[v] = true
 	}
-	Binv := mat.NewDense(M, M, nil)
+	binv := make([]float64, M*M)
 	xB := make([]float64, M)
 	colBuf := make([]float64, M)
 	refactor := func() error {
@@ -110,37 +123,52 @@ func (lp *masterLP) solve() (*masterSolution, error) {
 				B.Set(k, i, colBuf[k])
 			}
 		}
-		if err := Binv.Inverse(B); err != nil {
+		var inv mat.Dense
+		if err := inv.Inverse(B); err != nil {
 			return err
 		}
 		for i := range M {
-			var s float64
 			for k := range M {
-				s += Binv.At(i, k) * rhs[k]
+				binv[i*M+k] = inv.At(i, k)
+			}
+		}
+		for i := range M {
+			var s float64
+			row := binv[i*M : (i+1)*M]
+			for k := range M {
+				s += row[k] * rhs[k]
 			}
 			xB[i] = math.Max(0, s)
 		}
 		return nil
 	}
 	if err := refactor(); err != nil {
+		lp.basis = nil
 		return nil, err
 	}
 	y := make([]float64, M)
 	d := make([]float64, M)
+	cB := make([]float64, M)
 	const tol = 1e-9
 	degenerate := 0
 	maxPivots := 50 * (nv + M)
 	for pivots := 0; ; pivots++ {
 		if pivots > maxPivots {
+			lp.basis = nil
 			return nil, errMasterStalled
 		}
 		// Duals y = c_B B^-1.
-		for k := range M {
-			var s float64
-			for i, v := range basis {
-				s += cost(v) * Binv.At(i, k)
+		for i, v := range basis {
+			cB[i] = cost(v)
+		}
+		clear(y)
+		for i := range M {
+			if c := cB[i]; c != 0 {
+				row := binv[i*M : (i+1)*M]
+				for k := range M {
+					y[k] += c * row[k]
+				}
 			}
-			y[k] = s
 		}
 		bland := degenerate > 30
 		enter, best := -1, -tol
@@ -150,15 +178,16 @@ func (lp *masterLP) solve() (*masterSolution, error) {
 			}
 			var rc float64
 			switch {
-			case v < n:
-				rc = lp.costs[v] - y[m]
-				for r, a := range lp.acts[v] {
+			case v < m:
+				rc = lp.hi[v] + y[v]
+			case v < 2*m:
+				rc = -y[v-m]
+			default:
+				j := v - 2*m
+				rc = lp.costs[j] - y[m]
+				for r, a := range lp.acts[j] {
 					rc -= y[r] * a
 				}
-			case v < n+m:
-				rc = lp.hi[v-n] + y[v-n]
-			default:
-				rc = -y[v-n-m]
 			}
 			scale := 1 + math.Abs(cost(v))
 			if rc < best*scale {
@@ -171,12 +200,14 @@ func (lp *masterLP) solve() (*masterSolution, error) {
 		if enter < 0 {
 			break
 		}
+		lp.work += int64(M) * int64(nv+3*M)
 		column(enter, colBuf)
 		for i := range M {
 			var s float64
-			for k := range M {
-				if colBuf[k] != 0 {
-					s += Binv.At(i, k) * colBuf[k]
+			row := binv[i*M : (i+1)*M]
+			for k, a := range colBuf {
+				if a != 0 {
+					s += row[k] * a
 				}
 			}
 			d[i] = s
@@ -191,6 +222,7 @@ func (lp *masterLP) solve() (*masterSolution, error) {
 			}
 		}
 		if leave < 0 {
+			lp.basis = nil
 			return nil, errors.New("master LP: unbounded")
 		}
 		if ratio <= 1e-12 {
@@ -206,16 +238,18 @@ func (lp *masterLP) solve() (*masterSolution, error) {
 		xB[leave] = ratio
 		// Eta update of the inverse: row leave /= d_leave, other rows -= d_i x row leave.
 		p := d[leave]
+		lrow := binv[leave*M : (leave+1)*M]
 		for k := range M {
-			Binv.Set(leave, k, Binv.At(leave, k)/p)
+			lrow[k] /= p
 		}
 		for i := range M {
 			if i == leave || d[i] == 0 {
 				continue
 			}
 			f := d[i]
+			row := binv[i*M : (i+1)*M]
 			for k := range M {
-				Binv.Set(i, k, Binv.At(i, k)-f*Binv.At(leave, k))
+				row[k] -= f * lrow[k]
 			}
 		}
 		inBasis[basis[leave]] = false
@@ -223,6 +257,7 @@ func (lp *masterLP) solve() (*masterSolution, error) {
 		inBasis[enter] = true
 		if pivots%64 == 63 {
 			if err := refactor(); err != nil {
+				lp.basis = nil
 				return nil, err
 			}
 		}
@@ -230,10 +265,10 @@ func (lp *masterLP) solve() (*masterSolution, error) {
 	sol := &masterSolution{Lambda: make([]float64, n), Slack: make([]float64, m), Pi: make([]float64, m), Mu: y[m]}
 	for i, v := range basis {
 		switch {
-		case v < n:
-			sol.Lambda[v] = xB[i]
-		case v < n+m:
-			sol.Slack[v-n] = xB[i]
+		case v < m:
+			sol.Slack[v] = xB[i]
+		case v >= 2*m:
+			sol.Lambda[v-2*m] = xB[i]
 		}
 		sol.Value += cost(v) * xB[i]
 	}

@@ -22,6 +22,7 @@ type node struct {
 	pi     []float64 // multipliers to start from
 	lb     float64   // bound inherited from the parent
 	depth  int
+	extra  []row // branching rows (branch and price)
 }
 
 type search struct {
@@ -47,6 +48,13 @@ type search struct {
 	// class's departures (each then a cold flow solve) are skipped.
 	large     bool
 	polishing bool
+	pool      *columnPool // flows seen, for branch and price; nil when unused
+	aggs      [][]int32   // see aggSets
+	mark      []int       // per pool column: the epoch that last took it
+	epoch     int
+	// masterWork is the effort spent in master LPs (multiply-adds);
+	// the search stops when it passes masterCap, as it does at budget flow solves.
+	masterWork, masterCap int64
 }
 
 func newSearch(ctx context.Context, set Settings, nt *network, rl *relaxation) *search {
@@ -102,7 +110,14 @@ func (s *search) polish() {
 		fixed[c] = bound{c: int32(c), lo: rl.y[c], hi: rl.y[c]}
 	}
 	s.setBounds(fixed)
-	if _, ok := rl.evaluate(s.pi); ok {
+	pi := s.pi
+	if len(pi) != len(rl.rows) {
+		// Branch and price changes the rows: any multipliers do, the
+		// departures are fixed.
+		pi = make([]float64, len(rl.rows))
+		copy(pi, s.pi)
+	}
+	if _, ok := rl.evaluate(pi); ok {
 		s.offer()
 	}
 	s.setBounds(node)
@@ -154,7 +169,7 @@ func (s *search) timeUp() bool {
 	if s.stopped {
 		return true
 	}
-	if s.ctx.Err() != nil || s.rl.solves >= s.budget || (s.settings.TimeLimit > 0 && time.Since(s.start) > s.settings.TimeLimit) {
+	if s.ctx.Err() != nil || s.rl.solves >= s.budget || (s.masterCap > 0 && s.masterWork >= s.masterCap) || (s.settings.TimeLimit > 0 && time.Since(s.start) > s.settings.TimeLimit) {
 		s.stopped = true
 	}
 	return s.stopped

@@ -21,6 +21,12 @@ const (
 	Infeasible Status = "infeasible"
 )
 
+// priceArcs is the largest network solved by branch and price; above it
+// the master LPs (one row per coupling row, dense) cost more than they
+// bring and the subgradient branch and bound runs alone. A 60-school
+// county has about 21,000 arcs, a 150-school one 118,000.
+const priceArcs = 60_000
+
 // Settings tune Solve. A nil *Settings means the defaults: no time limit,
 // prove optimality (Gap 0), no progress reports.
 type Settings struct {
@@ -59,7 +65,9 @@ type Result struct {
 // relaxation), maximizes the dual by projected subgradient steps with the
 // network simplex warm-started at every step, keeps every flow solution that
 // keeps H4 as a candidate plan, and closes the gap by best-first branch and
-// bound on teacher departures. Status is Optimal only when the bound reaches
+// bound on teacher departures; on networks of up to priceArcs arcs it first
+// runs branch and price, whose node bounds are exact LP optima (see the
+// package doc). Status is Optimal only when the bound reaches
 // Z (within 1e-6 relative). Without coupling rows the first flow is optimal.
 //
 // Each dual step costs one warm network simplex solve; the number of steps
@@ -94,10 +102,35 @@ func Solve(ctx context.Context, in *model.Instance, s *Settings) (*Result, error
 	}
 	sr.large = nt.g.NumArcs() > 400_000
 	sr.pi = make([]float64, len(rl.rows))
-	bound := sr.run(min(400, sr.budget/2), 60, maxNodes)
+	var bound float64
+	if len(rl.rows) > 0 && nt.g.NumArcs() <= priceArcs {
+		// Branch and price, warm-started with the flows of a short
+		// subgradient ascent (columns and a first incumbent).
+		sr.pool = &columnPool{seen: map[uint64][]int32{}}
+		// Master LPs may take about as much work as the flows: a few
+		// seconds of arithmetic at most, however many nodes that is.
+		sr.masterCap = 2e9
+		rl.onFlow = func() { sr.pool.collect(rl) }
+		if _, ok := sr.ascend(sr.pi, min(100, sr.budget/4)); ok && sr.haveBest && !sr.interrupted() {
+			sr.quotaDive(sr.pi)
+		}
+		var complete bool
+		bound, complete = sr.priceAndBranch(maxNodes, 200)
+		if !complete && !sr.interrupted() {
+			// Not proven: the subgradient branch and bound, warm from the
+			// LP duals, spends the rest of the flow budget on its own
+			// heuristics (its rounding of averaged flows finds other plans
+			// than the dives do); either bound holds.
+			sr.stopped, sr.masterCap = false, 0
+			rl.onFlow = nil
+			bound = math.Max(bound, sr.run(min(400, sr.budget/2), 60, maxNodes))
+		}
+	} else {
+		bound = sr.run(min(400, sr.budget/2), 60, maxNodes)
+	}
 	if sr.haveBest && sr.bestZ-bound > sr.tol(sr.bestZ) && !sr.large {
 		// Not proven: spend a last, fixed effort on the incumbent.
-		sr.localSearch(sr.pi, max(20, sr.budget/4))
+		sr.localSearch(sr.pi, min(300, max(20, sr.budget/4)))
 	}
 	if !sr.haveBest {
 		// Stopped before the first flow: the pins alone are a plan (they

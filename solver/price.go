@@ -1,0 +1,502 @@
+package solver
+
+import (
+	"cmp"
+	"hash/fnv"
+	"math"
+	"slices"
+	"time"
+)
+
+// columnPool keeps every distinct flow solution seen: its cost without the
+// coupling rows, its row activities and its departures per class. Every
+// flow solved under any bounds is a point of the flow polytope, so a column
+// once found serves every node whose bounds it keeps.
+type columnPool struct {
+	costs []float64
+	acts  [][]float64
+	ys    [][]int32
+	seen  map[uint64][]int32
+	last  int // index of the column of the latest flow
+}
+
+// collect adds the relaxation's current flow to the pool (once).
+func (p *columnPool) collect(rl *relaxation) {
+	h := fnv.New64a()
+	var buf [4]byte
+	for _, v := range rl.y {
+		buf[0], buf[1], buf[2], buf[3] = byte(v), byte(v>>8), byte(v>>16), byte(v>>24)
+		h.Write(buf[:])
+	}
+	key := h.Sum64()
+	base := rl.nt.g.Cost()
+	for c, v := range rl.y {
+		base -= rl.depCost[c] * float64(v)
+	}
+	for _, j := range p.seen[key] {
+		if slices.Equal(p.ys[j], int32s(rl.y)) {
+			// Same departures: the flow's cost for them is the same minimum
+			// (up to ties); keep the cheaper.
+			if base < p.costs[j] {
+				p.costs[j] = base
+			}
+			p.last = int(j)
+			return
+		}
+	}
+	act := make([]float64, rl.base)
+	for r, rw := range rl.rows[:rl.base] {
+		act[r] = rl.grad[r] + rw.b
+	}
+	p.costs = append(p.costs, base)
+	p.acts = append(p.acts, act)
+	p.ys = append(p.ys, int32s(rl.y))
+	p.last = len(p.costs) - 1
+	p.seen[key] = append(p.seen[key], int32(p.last))
+}
+
+func int32s(y []int64) []int32 {
+	out := make([]int32, len(y))
+	for i, v := range y {
+		out[i] = int32(v)
+	}
+	return out
+}
+
+// pruneTol is the slack below the incumbent under which a node is pruned:
+// tighter than the optimality tolerance of the status, so that plans whose
+// Z differs in the last reported digits are still told apart.
+func (s *search) pruneTol() float64 {
+	z := math.Max(1, math.Abs(s.bestZ))
+	return math.Max(1e-9*z, s.settings.Gap*z)
+}
+
+// lpStatus says how a node's LP ended.
+type lpStatus uint8
+
+const (
+	lpSolved     lpStatus = iota // column generation converged
+	lpPruned                     // the bound reached the incumbent
+	lpInfeasible                 // no flow keeps the node's bounds
+	lpStopped                    // the work budget ran out, or the master failed
+)
+
+type lpResult struct {
+	status  lpStatus
+	lb      float64   // proven lower bound of the node
+	ystar   []float64 // LP departures per class (lpSolved)
+	pi      []float64 // the last duals
+	h4slack bool      // the LP breaks an H4 row (at its penalty)
+}
+
+// nodeLP solves a node's LP relaxation by column generation: the master
+// over the pool's columns that keep the node's bounds (the best-priced ones
+// at the parent's duals), a new flow priced at the master's duals, until
+// no flow has a negative reduced cost. Every flow is offered as a plan.
+// The node's bounds and branching rows stay set.
+func (s *search) nodeLP(nd *node) lpResult {
+	rl := s.rl
+	C := len(s.nt.classes)
+	s.setBounds(nd.bounds)
+	rl.setBranchRows(nd.extra)
+	if s.boundsInfeasible() || s.branchRowsInfeasible() {
+		return lpResult{status: lpInfeasible}
+	}
+	s.nodes++
+	s.epoch++
+	s.pi = append(s.pi[:0], nd.pi...)
+	var elig []int
+	for j, y := range s.pool.ys {
+		ok := true
+		for _, c := range s.applied {
+			if v := int64(y[c]); v < s.lo[c] || v > s.hi[c] {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			elig = append(elig, j)
+		}
+	}
+	mark := func(j int) bool {
+		for len(s.mark) <= j {
+			s.mark = append(s.mark, 0)
+		}
+		if s.mark[j] == s.epoch {
+			return false
+		}
+		s.mark[j] = s.epoch
+		return true
+	}
+	res := lpResult{lb: nd.lb, pi: nd.pi}
+	if len(elig) == 0 {
+		L, ok := rl.evaluate(nd.pi)
+		if !ok {
+			return lpResult{status: lpInfeasible}
+		}
+		res.lb = math.Max(res.lb, L)
+		s.offer()
+		elig = append(elig, s.pool.last)
+	}
+	ml := &masterLP{b: make([]float64, len(rl.rows)), hi: make([]float64, len(rl.rows))}
+	for r, rw := range rl.rows {
+		ml.b[r], ml.hi[r] = rw.b, rw.hi
+	}
+	actOf := func(j int) []float64 {
+		act := s.pool.acts[j]
+		if len(rl.rows) > rl.base {
+			act = append(slices.Clip(act), make([]float64, len(rl.rows)-rl.base)...)
+			for r, rw := range rl.rows[rl.base:] {
+				for k, c := range rw.cs {
+					act[rl.base+r] += rw.coef[k] * float64(s.pool.ys[j][c])
+				}
+			}
+		}
+		return act
+	}
+	if keep := 2*len(rl.rows) + 20; len(elig) > keep {
+		// Start from the columns that price best at the parent's duals:
+		// a master of every column ever seen grows too slow to solve.
+		rc := make([]float64, len(elig))
+		order := make([]int, len(elig))
+		for k, j := range elig {
+			order[k] = k
+			rc[k] = s.pool.costs[j]
+			for r, a := range actOf(j) {
+				if r < len(nd.pi) {
+					rc[k] += nd.pi[r] * a
+				}
+			}
+		}
+		slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(rc[a], rc[b]) })
+		order = order[:keep]
+		slices.Sort(order)
+		e2 := make([]int, 0, keep)
+		for _, k := range order {
+			e2 = append(e2, elig[k])
+		}
+		elig = e2
+	}
+	for _, j := range elig {
+		mark(j)
+		ml.costs = append(ml.costs, s.pool.costs[j])
+		ml.acts = append(ml.acts, actOf(j))
+	}
+	var sol *masterSolution
+	converged := false
+	for !s.timeUp() {
+		w0 := ml.work
+		ms, err := ml.solve()
+		s.masterWork += ml.work - w0
+		if err != nil {
+			break
+		}
+		sol = ms
+		L, ok := rl.evaluate(ms.Pi)
+		if !ok {
+			break
+		}
+		res.pi = append([]float64(nil), ms.Pi...)
+		s.pi = append(s.pi[:0], ms.Pi...)
+		res.lb = math.Max(res.lb, L)
+		s.offer()
+		if s.haveBest && res.lb >= s.bestZ-s.pruneTol() {
+			res.status = lpPruned
+			return res
+		}
+		if L >= ms.Value-1e-9*math.Max(1, math.Abs(ms.Value)) {
+			converged = true
+			break
+		}
+		j := s.pool.last
+		if !mark(j) {
+			// The priced column is already in the master: the duals
+			// are optimal up to rounding.
+			converged = true
+			break
+		}
+		elig = append(elig, j)
+		ml.costs = append(ml.costs, s.pool.costs[j])
+		ml.acts = append(ml.acts, actOf(j))
+	}
+	if !converged || sol == nil {
+		res.status = lpStopped
+		return res
+	}
+	res.ystar = make([]float64, C)
+	for k, j := range elig {
+		if l := sol.Lambda[k]; l > 0 {
+			for c, v := range s.pool.ys[j] {
+				if v != 0 {
+					res.ystar[c] += l * float64(v)
+				}
+			}
+		}
+	}
+	for r, rw := range rl.rows {
+		if rw.kind == rowH4 && sol.Slack[r] > 1e-7 {
+			res.h4slack = true
+		}
+	}
+	return res
+}
+
+// mostFractional returns the class whose LP departures are farthest from
+// an integer, or -1 when all are integers.
+func mostFractional(y []float64) int {
+	best, score := -1, 1e-6
+	for c, v := range y {
+		f := v - math.Floor(v)
+		if sc := math.Min(f, 1-f); sc > score {
+			best, score = c, sc
+		}
+	}
+	return best
+}
+
+// dive is the diving heuristic of branch and price (Sadykov, Vanderbeck,
+// Pessoa, Tahiri and Uchoa, "Primal heuristics for branch and price: the
+// assets of diving methods", INFORMS Journal on Computing 31(2), 2019):
+// from a node's LP solution it fixes the departures of the class closest
+// to an integer (but not one) to that integer, solves the LP again, and
+// goes on until the LP departures are all integers, which fixed give a
+// plan; a fixing that makes the LP infeasible is tried the other way once.
+// At most maxDepth fixings. Mode 0 fixes the class nearest an integer to
+// that integer; mode 1 the one with the largest fraction to its ceiling
+// (more departures, for the quotas); mode 2 the one with the smallest
+// fraction to its floor.
+func (s *search) dive(nd *node, res lpResult, maxDepth int, mode int) {
+	cur := nd
+	for depth := 0; depth < maxDepth && !s.timeUp(); depth++ {
+		if res.status != lpSolved {
+			return
+		}
+		copy(s.avgY, res.ystar)
+		c, score := -1, 2.0
+		for k, v := range res.ystar {
+			f := v - math.Floor(v)
+			d := math.Min(f, 1-f)
+			if mode == 1 {
+				d = 1 - f // up: the largest fraction first
+			}
+			if mode == 2 {
+				d = f // down: the smallest fraction first
+			}
+			if f > 1e-6 && f < 1-1e-6 && d < score {
+				c, score = k, d
+			}
+		}
+		if c < 0 {
+			s.roundAverage(res.pi)
+			return
+		}
+		v := int64(math.Round(res.ystar[c]))
+		switch mode {
+		case 1:
+			v = int64(math.Ceil(res.ystar[c]))
+		case 2:
+			v = int64(math.Floor(res.ystar[c]))
+		}
+		alt := int64(math.Floor(res.ystar[c]))
+		if alt == v {
+			alt = v + 1
+		}
+		var next lpResult
+		for _, val := range []int64{v, alt} {
+			child := &node{id: -1, lb: res.lb, pi: res.pi, extra: cur.extra,
+				bounds: append(slices.Clip(cur.bounds), bound{c: int32(c), lo: val, hi: val})}
+			next = s.nodeLP(child)
+			if next.status != lpInfeasible {
+				cur = child
+				break
+			}
+		}
+		if next.status == lpInfeasible || next.status == lpPruned {
+			return
+		}
+		res = next
+	}
+}
+
+// priceAndBranch is branch and price (Barnhart, Johnson, Nemhauser,
+// Savelsbergh and Vance, "Branch-and-price: column generation for solving
+// huge integer programs", Operations Research 46(3), 1998): at every node
+// the LP relaxation under the node's bounds is solved exactly by column
+// generation (nodeLP). LP departures Σ λ_j y_j that are all integers give
+// a plan of no greater Z (the flow with those departures fixed is
+// integral, and no costlier than the mix); otherwise the search branches
+// on a fractional sum of departures (aggSets) or class, best bound first.
+// The root's LP is dived on for a plan (dive), and every node's LP
+// departures are rounded and repaired into one.
+//
+// It returns the proven lower bound; complete reports whether the tree was
+// exhausted (the bound is then exact to the pruning tolerance).
+func (s *search) priceAndBranch(maxNodes, diveDepth int) (lb float64, complete bool) {
+	rl := s.rl
+	open := []*node{{id: 0, pi: append([]float64(nil), s.pi...), lb: math.Inf(-1)}}
+	nextID := 1
+	unresolved := math.Inf(1) // least bound of nodes given up on
+	defer func() {
+		rl.setBranchRows(nil)
+		s.pi = s.pi[:rl.base]
+		s.setBounds(nil)
+	}()
+	for len(open) > 0 {
+		slices.SortFunc(open, func(a, b *node) int {
+			return cmp.Or(cmp.Compare(a.lb, b.lb), cmp.Compare(a.id, b.id))
+		})
+		global := math.Min(open[0].lb, unresolved)
+		if s.haveBest && global >= s.bestZ-s.pruneTol() {
+			return math.Min(global, s.bestZ), true
+		}
+		if s.timeUp() || s.nodes >= maxNodes {
+			return global, false
+		}
+		nd := open[0]
+		open = open[1:]
+		res := s.nodeLP(nd)
+		if s.settings.Progress != nil {
+			s.settings.Progress(Progress{Elapsed: time.Since(s.start), Phase: "branch and price", Objective: s.bestZ, Bound: math.Min(res.lb, global), Nodes: s.nodes})
+		}
+		switch res.status {
+		case lpInfeasible, lpPruned:
+			continue
+		case lpStopped:
+			if s.timeUp() {
+				open = append(open, &node{id: nextID, lb: res.lb, pi: nd.pi, bounds: nd.bounds, extra: nd.extra, depth: nd.depth})
+				nextID++
+			} else {
+				unresolved = math.Min(unresolved, res.lb)
+			}
+			continue
+		}
+		if nd.depth == 0 && diveDepth > 0 {
+			for mode := range 3 { // nearest, up, down
+				s.dive(nd, res, diveDepth, mode)
+			}
+			s.setBounds(nd.bounds)
+			rl.setBranchRows(nd.extra)
+			if s.haveBest && res.lb >= s.bestZ-s.pruneTol() {
+				continue
+			}
+		}
+		copy(s.avgY, res.ystar)
+		s.roundAverage(res.pi)
+		if s.haveBest && res.lb >= s.bestZ-s.pruneTol() {
+			continue
+		}
+		branchC := mostFractional(res.ystar)
+		if branchC < 0 {
+			// Integral departures: fixing them (roundAverage did) gives an
+			// integral flow whose Z is at most the node's LP value.
+			if res.h4slack {
+				unresolved = math.Min(unresolved, res.lb)
+			}
+			continue
+		}
+		aggBest, aggFrac, aggV := -1, 1e-6, 0.0
+		for a, set := range s.aggSets() {
+			var v float64
+			for _, c := range set {
+				v += res.ystar[c]
+			}
+			f := v - math.Floor(v)
+			if sc := math.Min(f, 1-f); sc > aggFrac {
+				aggBest, aggFrac, aggV = a, sc, v
+			}
+		}
+		if aggBest >= 0 {
+			set := s.aggSets()[aggBest]
+			k := math.Floor(aggV)
+			ones := make([]float64, len(set))
+			negs := make([]float64, len(set))
+			for i := range set {
+				ones[i], negs[i] = 1, -1
+			}
+			for _, rw := range []row{
+				{kind: rowBranch, b: k, hi: rl.hardHi, cs: set, coef: ones},
+				{kind: rowBranch, b: -(k + 1), hi: rl.hardHi, cs: set, coef: negs},
+			} {
+				child := &node{id: nextID, lb: res.lb, depth: nd.depth + 1, pi: append(slices.Clip(res.pi), 0), bounds: nd.bounds}
+				child.extra = append(slices.Clip(nd.extra), rw)
+				nextID++
+				open = append(open, child)
+			}
+			continue
+		}
+		v := int64(math.Floor(res.ystar[branchC]))
+		for _, b := range []bound{{c: int32(branchC), lo: 0, hi: v}, {c: int32(branchC), lo: v + 1, hi: math.MaxInt32}} {
+			child := &node{id: nextID, lb: res.lb, depth: nd.depth + 1, pi: res.pi, extra: nd.extra}
+			child.bounds = append(slices.Clip(nd.bounds), b)
+			nextID++
+			open = append(open, child)
+		}
+	}
+	if s.haveBest {
+		return math.Min(unresolved, s.bestZ), unresolved == math.Inf(1)
+	}
+	return unresolved, unresolved == math.Inf(1)
+}
+
+// aggSets are the sums of departures that branch and price branches on
+// before single classes: per school all its classes and its backbone
+// classes, and the same per quota unit of several schools. The quota terms
+// and H4 depend on the departures only through these sums, and branching
+// on a class alone would let an interchangeable class take its share.
+func (s *search) aggSets() [][]int32 {
+	if s.aggs != nil {
+		return s.aggs
+	}
+	bySchool := make([][]int32, len(s.in.Scenario.Schools))
+	for c, cl := range s.nt.classes {
+		bySchool[cl.school] = append(bySchool[cl.school], int32(c))
+	}
+	add := func(cs []int32) {
+		var all, bb []int32
+		for _, c := range cs {
+			all = append(all, c)
+			if s.nt.classes[c].bb {
+				bb = append(bb, c)
+			}
+		}
+		if len(all) > 1 {
+			s.aggs = append(s.aggs, all)
+		}
+		if len(bb) > 1 && len(bb) < len(all) {
+			s.aggs = append(s.aggs, bb)
+		}
+	}
+	for _, cs := range bySchool {
+		add(cs)
+	}
+	for _, u := range s.in.Units {
+		if len(u.Schools) > 1 {
+			var cs []int32
+			for _, sc := range u.Schools {
+				cs = append(cs, bySchool[sc]...)
+			}
+			add(cs)
+		}
+	}
+	s.aggs = append(s.aggs, []int32{}) // never empty, so the cache is set
+	return s.aggs
+}
+
+// branchRowsInfeasible reports a branching row that the class bounds
+// cannot meet.
+func (s *search) branchRowsInfeasible() bool {
+	for _, rw := range s.rl.rows[s.rl.base:] {
+		var least float64
+		for k, c := range rw.cs {
+			if rw.coef[k] > 0 {
+				least += rw.coef[k] * float64(s.lo[c])
+			} else {
+				least += rw.coef[k] * float64(s.hi[c])
+			}
+		}
+		if least > rw.b+1e-9 {
+			return true
+		}
+	}
+	return false
+}
