@@ -66,3 +66,48 @@ func TestGeneratedAgainstCBC(t *testing.T) {
 		})
 	}
 }
+
+// TestExamplesMatchCBC holds the plan's Z to CBC's optimum on the real-place
+// examples of county size (Wenjiang 47 schools, Jinchuan 20): the objective
+// must be the optimum even where the bound does not yet prove it.
+func TestExamplesMatchCBC(t *testing.T) {
+	if _, err := exec.LookPath("cbc"); err != nil {
+		t.Skip("cbc not on PATH")
+	}
+	if testing.Short() {
+		t.Skip("slow: runs cbc")
+	}
+	for _, path := range []string{"../examples/wenjiang/wenjiang.yaml", "../examples/jinchuan/jinchuan.yaml"} {
+		t.Run(path, func(t *testing.T) {
+			sc, err := model.Load(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			in, err := model.Compile(sc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := mip.Build(in)
+			sol, err := mip.SolveCBC(context.Background(), m, t.TempDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			opt := model.Evaluate(in, m.Placements(sol.X)).Terms.Total()
+			res, err := Solve(context.Background(), in, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := hardRulesOK(in, res.Moves); err != nil {
+				t.Fatalf("solver plan breaks a rule: %v", err)
+			}
+			tol := 1e-6 * math.Max(1, math.Abs(opt))
+			t.Logf("CBC %.6f, Solve %s Z %.6f bound %.6f", opt, res.Status, res.Objective, res.Bound)
+			if math.Abs(res.Objective-opt) > tol {
+				t.Errorf("Z %.6f, CBC's optimum %.6f", res.Objective, opt)
+			}
+			if res.Bound > opt+tol {
+				t.Errorf("bound %.6f above the optimum %.6f", res.Bound, opt)
+			}
+		})
+	}
+}
