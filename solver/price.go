@@ -370,9 +370,11 @@ func (s *search) priceAndBranch(maxNodes, diveDepth int) (lb float64, complete b
 			}
 			continue
 		}
-		if nd.depth == 0 && diveDepth > 0 {
+		if nd.depth <= 2 && diveDepth > 0 {
 			for mode := range 3 { // nearest, up, down
-				s.dive(nd, res, diveDepth, mode)
+				if mode == 0 || nd.depth == 0 {
+					s.dive(nd, res, diveDepth, mode)
+				}
 			}
 			s.setBounds(nd.bounds)
 			rl.setBranchRows(nd.extra)
