@@ -31,23 +31,7 @@ func TestGeneratedAgainstCBC(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			m := mip.Build(in)
-			sol, err := mip.SolveCBC(context.Background(), m, t.TempDir())
-			if err != nil {
-				t.Fatal(err)
-			}
-			cbcMoves := m.Placements(sol.X)
-			if err := hardRulesOK(in, cbcMoves); err != nil {
-				t.Fatalf("CBC plan breaks a rule: %v", err)
-			}
-			opt := model.Evaluate(in, cbcMoves).Terms.Total()
-			res, err := Solve(context.Background(), in, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := hardRulesOK(in, res.Moves); err != nil {
-				t.Fatalf("solver plan breaks a rule: %v", err)
-			}
+			opt, res := solveBoth(t, in)
 			tol := 1e-6 * math.Max(1, math.Abs(opt))
 			t.Logf("teachers %d: CBC %.4f, Solve %s Z %.4f bound %.4f gap %.3g nodes %d",
 				len(in.Scenario.Teachers), opt, res.Status, res.Objective, res.Bound, res.Gap, res.Nodes)
@@ -87,19 +71,7 @@ func TestExamplesMatchCBC(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			m := mip.Build(in)
-			sol, err := mip.SolveCBC(context.Background(), m, t.TempDir())
-			if err != nil {
-				t.Fatal(err)
-			}
-			opt := model.Evaluate(in, m.Placements(sol.X)).Terms.Total()
-			res, err := Solve(context.Background(), in, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := hardRulesOK(in, res.Moves); err != nil {
-				t.Fatalf("solver plan breaks a rule: %v", err)
-			}
+			opt, res := solveBoth(t, in)
 			tol := 1e-6 * math.Max(1, math.Abs(opt))
 			t.Logf("CBC %.6f, Solve %s Z %.6f bound %.6f", opt, res.Status, res.Objective, res.Bound)
 			if math.Abs(res.Objective-opt) > tol {
@@ -110,4 +82,28 @@ func TestExamplesMatchCBC(t *testing.T) {
 			}
 		})
 	}
+}
+
+// solveBoth solves the exported MIP with CBC and the instance with Solve,
+// checks both plans against the hard rules, and returns CBC's optimal Z
+// (scored with model.Evaluate) and Solve's result.
+func solveBoth(t *testing.T, in *model.Instance) (float64, *Result) {
+	t.Helper()
+	m := mip.Build(in)
+	sol, err := mip.SolveCBC(context.Background(), m, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cbcMoves := m.Placements(sol.X)
+	if err := hardRulesOK(in, cbcMoves); err != nil {
+		t.Fatalf("CBC plan breaks a rule: %v", err)
+	}
+	res, err := Solve(context.Background(), in, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := hardRulesOK(in, res.Moves); err != nil {
+		t.Fatalf("solver plan breaks a rule: %v", err)
+	}
+	return model.Evaluate(in, cbcMoves).Terms.Total(), res
 }

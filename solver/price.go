@@ -33,8 +33,9 @@ func (p *columnPool) collect(rl *relaxation) {
 	for c, v := range rl.y {
 		base -= rl.depCost[c] * float64(v)
 	}
+	y := int32s(rl.y)
 	for _, j := range p.seen[key] {
-		if slices.Equal(p.ys[j], int32s(rl.y)) {
+		if slices.Equal(p.ys[j], y) {
 			// Same departures: the flow's cost for them is the same minimum
 			// (up to ties); keep the cheaper.
 			if base < p.costs[j] {
@@ -50,7 +51,7 @@ func (p *columnPool) collect(rl *relaxation) {
 	}
 	p.costs = append(p.costs, base)
 	p.acts = append(p.acts, act)
-	p.ys = append(p.ys, int32s(rl.y))
+	p.ys = append(p.ys, y)
 	p.last = len(p.costs) - 1
 	p.seen[key] = append(p.seen[key], int32(p.last))
 }
