@@ -72,6 +72,12 @@ func (s *search) pruneTol() float64 {
 	return math.Max(1e-9*z, s.settings.Gap*z)
 }
 
+// smoothing is the weight of the stability centre in Wentges's dual
+// smoothing of column generation (Wentges, "Weighted Dantzig-Wolfe
+// decomposition for linear mixed-integer programming", International
+// Transactions in Operational Research 4(2), 1997).
+const smoothing = 0.7
+
 // lpStatus says how a node's LP ended.
 type lpStatus uint8
 
@@ -185,6 +191,8 @@ func (s *search) nodeLP(nd *node) lpResult {
 	}
 	var sol *masterSolution
 	converged := false
+	var center []float64 // the duals of the best bound so far
+	centerL := math.Inf(-1)
 	for !s.timeUp() {
 		w0 := ml.work
 		ms, err := ml.solve()
@@ -193,19 +201,63 @@ func (s *search) nodeLP(nd *node) lpResult {
 			break
 		}
 		sol = ms
-		L, ok := rl.evaluate(ms.Pi)
-		if !ok {
-			break
+		// Wentges smoothing: price at a point between the best duals so far
+		// (the stability centre) and the master's, which damps the
+		// oscillation of plain column generation; when that column does
+		// not price out at the master's duals, price at those.
+		tolV := 1e-9 * math.Max(1, math.Abs(ms.Value))
+		priced := false
+		if center != nil {
+			sep := make([]float64, len(ms.Pi))
+			for r := range sep {
+				sep[r] = smoothing*center[r] + (1-smoothing)*ms.Pi[r]
+			}
+			L, ok := rl.evaluate(sep)
+			if !ok {
+				break
+			}
+			s.offer()
+			if L > centerL {
+				center, centerL = sep, L
+			}
+			res.lb = math.Max(res.lb, L)
+			j := s.pool.last
+			rc := s.pool.costs[j] - ms.Mu
+			for r, a := range actOf(j) {
+				rc += ms.Pi[r] * a
+			}
+			if rc < -tolV && mark(j) {
+				elig = append(elig, j)
+				ml.costs = append(ml.costs, s.pool.costs[j])
+				ml.acts = append(ml.acts, actOf(j))
+				priced = true
+			}
 		}
-		res.pi = append([]float64(nil), ms.Pi...)
-		s.pi = append(s.pi[:0], ms.Pi...)
-		res.lb = math.Max(res.lb, L)
-		s.offer()
 		if s.haveBest && res.lb >= s.bestZ-s.pruneTol() {
 			res.status = lpPruned
 			return res
 		}
-		if L >= ms.Value-1e-9*math.Max(1, math.Abs(ms.Value)) {
+		if centerL >= ms.Value-tolV {
+			converged = true
+			break
+		}
+		if priced {
+			continue
+		}
+		L, ok := rl.evaluate(ms.Pi)
+		if !ok {
+			break
+		}
+		s.offer()
+		if center == nil || L > centerL {
+			center, centerL = append([]float64(nil), ms.Pi...), L
+		}
+		res.lb = math.Max(res.lb, L)
+		if s.haveBest && res.lb >= s.bestZ-s.pruneTol() {
+			res.status = lpPruned
+			return res
+		}
+		if L >= ms.Value-tolV {
 			converged = true
 			break
 		}
@@ -220,12 +272,16 @@ func (s *search) nodeLP(nd *node) lpResult {
 		ml.costs = append(ml.costs, s.pool.costs[j])
 		ml.acts = append(ml.acts, actOf(j))
 	}
+	if sol != nil {
+		res.pi = append([]float64(nil), sol.Pi...)
+		s.pi = append(s.pi[:0], sol.Pi...)
+	}
 	if !converged || sol == nil {
 		res.status = lpStopped
 		return res
 	}
 	res.ystar = make([]float64, C)
-	for k, j := range elig {
+	for k, j := range elig[:len(sol.Lambda)] { // columns added after the last solve have λ = 0
 		if l := sol.Lambda[k]; l > 0 {
 			for c, v := range s.pool.ys[j] {
 				if v != 0 {
