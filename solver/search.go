@@ -627,9 +627,12 @@ func (s *search) tryDepartures(delta map[int32]int64, node []bound, pi []float64
 
 // localSearch improves the incumbent by one more or one less departure of
 // a class, or by moving one departure from a class to another class of the
-// same school (the school's count stays, so its quota count and H4 hold), until no move helps or
-// maxTries flow solves are spent. Each try fixes every class's departures,
-// so the flow only re-routes destinations: a few warm pivots.
+// same school, until no move helps or maxTries flow solves are spent. Each
+// try fixes every class's departures, so the flow only re-routes
+// destinations: a few warm pivots. The moves that lower the quota terms
+// (known exactly from the departures, without a flow) go first, most
+// first, since a binding backbone share is where the flows' rounding errs;
+// the others follow in school and class order.
 func (s *search) localSearch(pi []float64, maxTries int) {
 	s.setBounds(nil)
 	bySchool := s.classesBySchool()
@@ -638,45 +641,151 @@ func (s *search) localSearch(pi []float64, maxTries int) {
 		schools = append(schools, sIdx)
 	}
 	slices.Sort(schools)
+	type move struct {
+		a, b  int32 // a gives one departure (-1: none), b takes one (-1: none)
+		quota float64
+	}
 	tries := 0
+	// The moves that do not lower the quota terms are tried round the
+	// list from the one after the last success, not from the start again.
+	next := 0
 	for improved := true; improved && tries < maxTries && !s.interrupted(); {
 		improved = false
+		y := s.incumbentY()
+		qt := newQuotaTerms(s.in, s.nt, y)
+		var moves []move
 		for _, sIdx := range schools {
 			cs := bySchool[sIdx]
-			y := s.incumbentY()
 			for _, c := range cs {
-				for _, d := range []int64{-1, 1} {
-					if tries >= maxTries {
-						return
-					}
-					tries++
-					if s.tryDepartures(map[int32]int64{c: d}, nil, pi) {
-						improved = true
-						y = s.incumbentY()
-					}
+				if y[c] > s.lo[c] {
+					moves = append(moves, move{a: c, b: -1})
+				}
+				if y[c] < s.hi[c] {
+					moves = append(moves, move{a: -1, b: c})
 				}
 			}
-		pairs:
 			for _, a := range cs {
 				if y[a] <= s.lo[a] {
 					continue
 				}
 				for _, b := range cs {
-					if b == a || y[b] >= s.hi[b] {
-						continue
-					}
-					if tries >= maxTries {
-						return
-					}
-					tries++
-					if s.tryDepartures(map[int32]int64{a: -1, b: 1}, nil, pi) {
-						improved = true
-						break pairs
+					if b != a && y[b] < s.hi[b] {
+						moves = append(moves, move{a: a, b: b})
 					}
 				}
 			}
 		}
+		for i := range moves {
+			moves[i].quota = qt.delta(moves[i].a, moves[i].b)
+		}
+		slices.SortStableFunc(moves, func(x, y move) int {
+			return cmp.Compare(min(x.quota, 0), min(y.quota, 0))
+		})
+		lowering := 0
+		for lowering < len(moves) && moves[lowering].quota < 0 {
+			lowering++
+		}
+		rest := len(moves) - lowering
+		for i := range moves {
+			if tries >= maxTries || s.interrupted() {
+				return
+			}
+			k := i
+			if i >= lowering {
+				k = lowering + (next+i-lowering)%rest
+			}
+			m := moves[k]
+			delta := map[int32]int64{}
+			if m.a >= 0 {
+				delta[m.a]--
+			}
+			if m.b >= 0 {
+				delta[m.b]++
+			}
+			tries++
+			if s.tryDepartures(delta, nil, pi) {
+				if k >= lowering {
+					next = k - lowering // the list changes little: resume near here
+				}
+				improved = true
+				break
+			}
+		}
 	}
+}
+
+// quotaTerms evaluates the quota and backbone terms of Z (spec §5-6) from
+// the departures per class, and their change under a move of one departure.
+type quotaTerms struct {
+	in      *model.Instance
+	nt      *network
+	units   [][]int // per school: its units
+	moved   []int64 // per unit: M_U
+	bbMoved []int64 // per unit: B_U
+}
+
+func newQuotaTerms(in *model.Instance, nt *network, y []int64) *quotaTerms {
+	q := &quotaTerms{in: in, nt: nt, units: make([][]int, len(in.Scenario.Schools)),
+		moved: make([]int64, len(in.Units)), bbMoved: make([]int64, len(in.Units))}
+	for u, unit := range in.Units {
+		for _, sc := range unit.Schools {
+			q.units[sc] = append(q.units[sc], u)
+		}
+	}
+	for c, cl := range nt.classes {
+		for _, u := range q.units[cl.school] {
+			q.moved[u] += y[c]
+			if cl.bb {
+				q.bbMoved[u] += y[c]
+			}
+		}
+	}
+	return q
+}
+
+// unitCost is a unit's quota and backbone terms with M_U = m, B_U = b.
+func (q *quotaTerms) unitCost(u int, m, b int64) float64 {
+	unit, w := q.in.Units[u], q.in.Scenario.Objective
+	return w.Quota*float64(max(0, int64(unit.Target)-m)) + w.Backbone*math.Max(0, unit.BackboneShare*float64(m)-float64(b))
+}
+
+// delta is the change of the quota terms when class a sends one teacher
+// fewer and class b one more (a or b -1: no change there).
+func (q *quotaTerms) delta(a, b int32) float64 {
+	type change struct {
+		u     int
+		m, bb int64
+	}
+	var ch []change // in the order of the units: sums do not depend on map order
+	for _, x := range []struct {
+		c int32
+		d int64
+	}{{a, -1}, {b, 1}} {
+		if x.c < 0 {
+			continue
+		}
+		cl := q.nt.classes[x.c]
+	units:
+		for _, u := range q.units[cl.school] {
+			v := change{u: u, m: x.d}
+			if cl.bb {
+				v.bb = x.d
+			}
+			for i := range ch {
+				if ch[i].u == u {
+					ch[i].m += v.m
+					ch[i].bb += v.bb
+					continue units
+				}
+			}
+			ch = append(ch, v)
+		}
+	}
+	var d float64
+	for _, v := range ch {
+		d += q.unitCost(v.u, q.moved[v.u]+v.m, q.bbMoved[v.u]+v.bb) - q.unitCost(v.u, q.moved[v.u], q.bbMoved[v.u])
+	}
+	return d
 }
 
 // currentBounds lists the bounds in force that differ from the defaults:

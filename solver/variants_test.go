@@ -1,0 +1,100 @@
+package solver
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+
+	"rotaplan/gen"
+	"rotaplan/model"
+)
+
+// policyVariants rewrite a generated county's policy and weights so the
+// comparison with CBC covers what the generator's standard policy leaves
+// out: binding backbone shares, quotas on tiers and groups, a county quota
+// that binds, other weights, a source deficit, no routes, a tight max_km,
+// other backbone levels.
+var policyVariants = []struct {
+	name  string
+	apply func(sc *model.Scenario)
+}{
+	{"standard", func(*model.Scenario) {}},
+	{"binding_backbone", func(sc *model.Scenario) {
+		sc.Policy.Quotas = []model.Quota{
+			{Name: "urban", From: model.Selector{Category: []string{model.Urban}}, Each: true, MinShare: 0.10, MinBackboneShare: 0.40},
+			{Name: "town", From: model.Selector{Category: []string{model.Town}}, Each: true, MinShare: 0.15, MinBackboneShare: 0.30},
+			{Name: "county", Each: false, MinShare: 0.12, MinBackboneShare: 0.25},
+		}
+	}},
+	{"weights_deficit", func(sc *model.Scenario) {
+		sc.Objective = model.Weights{Quota: 400, Backbone: 3000, Fill: 150, Deficit: 50, Km: 2, Wish: 120}
+		sc.Policy.Limits.SourceDeficit = 1
+		sc.Policy.Limits.MaxOutflowShare = ptr(0.10)
+	}},
+	{"open_routes", func(sc *model.Scenario) {
+		sc.Policy.Routes = nil
+		sc.Policy.Limits.MaxKm = ptr(25.0)
+		sc.Policy.Eligibility.AgeLimitMale, sc.Policy.Eligibility.AgeLimitFemale = nil, nil
+		sc.Policy.Eligibility.CooldownYears = ptr(5)
+		sc.Policy.BackboneLevels = []string{"city", "province"}
+	}},
+	{"tiers_groups", func(sc *model.Scenario) {
+		sc.Policy.Quotas = []model.Quota{
+			{Name: "tier1", From: model.Selector{Tier: []int{1}}, Each: true, MinShare: 0.20, MinBackboneShare: 0.50},
+			{Name: "groups", From: model.Selector{Category: []string{model.Urban, model.Town}}, Each: false, MinShare: 0.08, MinBackboneShare: 0.20},
+		}
+		sc.Policy.Limits.MaxOutflowShare = nil
+		sc.Policy.Routes = []model.Route{{SameGroup: true}, {To: model.Selector{Category: []string{model.Rural}}}}
+	}},
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// TestPolicyVariantsAgainstCBC holds Solve's Z to CBC's optimum on generated
+// counties under every policy variant. ROTAPLAN_VARIANT_SCHOOLS (comma
+// separated) runs other sizes than the default 15.
+func TestPolicyVariantsAgainstCBC(t *testing.T) {
+	if _, err := exec.LookPath("cbc"); err != nil {
+		t.Skip("cbc not on PATH")
+	}
+	if testing.Short() {
+		t.Skip("slow: runs cbc")
+	}
+	sizes := []int{15}
+	if env := os.Getenv("ROTAPLAN_VARIANT_SCHOOLS"); env != "" {
+		sizes = nil
+		for _, f := range strings.Split(env, ",") {
+			n, err := strconv.Atoi(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sizes = append(sizes, n)
+		}
+	}
+	for _, n := range sizes {
+		for i, v := range policyVariants {
+			t.Run(fmt.Sprintf("schools%d_%s", n, v.name), func(t *testing.T) {
+				sc := gen.Generate(gen.Options{Schools: n, Seed: uint64(100*n + i)})
+				v.apply(sc)
+				in, err := model.Compile(sc)
+				if err != nil {
+					t.Fatal(err)
+				}
+				opt, res := solveBoth(t, in)
+				tol := 1e-6 * math.Max(1, math.Abs(opt))
+				t.Logf("teachers %d: CBC %.6f, Solve %s Z %.6f bound %.6f nodes %d",
+					len(in.Scenario.Teachers), opt, res.Status, res.Objective, res.Bound, res.Nodes)
+				if math.Abs(res.Objective-opt) > tol {
+					t.Errorf("Z %.6f, CBC's optimum %.6f", res.Objective, opt)
+				}
+				if res.Bound > opt+tol {
+					t.Errorf("bound %.6f above the optimum %.6f", res.Bound, opt)
+				}
+			})
+		}
+	}
+}
