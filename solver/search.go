@@ -627,13 +627,15 @@ func (s *search) tryDepartures(delta map[int32]int64, node []bound, pi []float64
 
 // localSearch improves the incumbent by one more or one less departure of
 // a class, or by moving one departure from a class to another class of the
-// same school, until no move helps or maxTries flow solves are spent. Each
+// same school, until no move helps, maxTries flow solves are spent, or
+// maxStale tries in a row failed (a long search pays only while it keeps
+// finding). Each
 // try fixes every class's departures, so the flow only re-routes
 // destinations: a few warm pivots. The moves that lower the quota terms
 // (known exactly from the departures, without a flow) go first, most
 // first, since a binding backbone share is where the flows' rounding errs;
 // the others follow in school and class order.
-func (s *search) localSearch(pi []float64, maxTries int) {
+func (s *search) localSearch(pi []float64, maxTries, maxStale int) {
 	s.setBounds(nil)
 	bySchool := s.classesBySchool()
 	schools := make([]int, 0, len(bySchool))
@@ -645,7 +647,7 @@ func (s *search) localSearch(pi []float64, maxTries int) {
 		a, b  int32 // a gives one departure (-1: none), b takes one (-1: none)
 		quota float64
 	}
-	tries := 0
+	tries, stale := 0, 0
 	// The moves that do not lower the quota terms are tried round the
 	// list from the one after the last success, not from the start again.
 	next := 0
@@ -687,7 +689,7 @@ func (s *search) localSearch(pi []float64, maxTries int) {
 		}
 		rest := len(moves) - lowering
 		for i := range moves {
-			if tries >= maxTries || s.interrupted() {
+			if tries >= maxTries || stale >= maxStale || s.interrupted() {
 				return
 			}
 			k := i
@@ -703,7 +705,9 @@ func (s *search) localSearch(pi []float64, maxTries int) {
 				delta[m.b]++
 			}
 			tries++
+			stale++
 			if s.tryDepartures(delta, nil, pi) {
+				stale = 0
 				if k >= lowering {
 					next = k - lowering // the list changes little: resume near here
 				}

@@ -130,7 +130,7 @@ func Solve(ctx context.Context, in *model.Instance, s *Settings) (*Result, error
 	}
 	if sr.haveBest && sr.bestZ-bound > sr.tol(sr.bestZ) && !sr.large {
 		// Not proven: spend a last, fixed effort on the incumbent.
-		sr.localSearch(sr.pi, min(3000, max(20, sr.budget/4)))
+		sr.localSearch(sr.pi, min(3000, max(20, sr.budget/4)), 1000)
 	}
 	if !sr.haveBest {
 		// Stopped before the first flow: the pins alone are a plan (they
