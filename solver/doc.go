@@ -26,12 +26,15 @@
 // extended one departure at a time for quota units that fall short, and
 // polished with every class's departures fixed. A best-first branch and
 // bound on class departures closes the gap; a local search on the
-// incumbent's departures follows when it does not.
+// incumbent's departures follows when it does not (one departure more,
+// fewer, or traded within a school; the trades that lower the quota terms,
+// known exactly without a flow, first).
 //
 // On networks of up to 60,000 arcs (about 60 schools) the bound is exact
 // instead: branch and price (price.go) solves the LP relaxation at every
-// node by column generation, the restricted master over the flows seen
-// (master.go, a small dense simplex with one row per coupling row) giving
+// node by column generation (with Wentges's dual smoothing), the
+// restricted master over the flows seen (master.go, a small dense simplex
+// with one row per coupling row) giving
 // duals that price the next flow, so a node's bound is its LP optimum, not
 // an approximation of it. Dives from the root LP (fix the class nearest an
 // integer, solve again) find the plans; the tree branches on fractional sums
