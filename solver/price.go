@@ -193,6 +193,25 @@ func (s *search) nodeLP(nd *node) lpResult {
 	converged := false
 	var center []float64 // the duals of the best bound so far
 	centerL := math.Inf(-1)
+	// price evaluates L at the duals y, offers the flow as a plan, and keeps
+	// the best duals as the stability centre.
+	price := func(y []float64) (float64, bool) {
+		L, ok := rl.evaluate(y)
+		if !ok {
+			return 0, false
+		}
+		s.offer()
+		if center == nil || L > centerL {
+			center, centerL = slices.Clone(y), L
+		}
+		res.lb = math.Max(res.lb, L)
+		return L, true
+	}
+	addColumn := func(j int) {
+		elig = append(elig, j)
+		ml.costs = append(ml.costs, s.pool.costs[j])
+		ml.acts = append(ml.acts, actOf(j))
+	}
 	for !s.timeUp() {
 		w0 := ml.work
 		ms, err := ml.solve()
@@ -212,24 +231,16 @@ func (s *search) nodeLP(nd *node) lpResult {
 			for r := range sep {
 				sep[r] = smoothing*center[r] + (1-smoothing)*ms.Pi[r]
 			}
-			L, ok := rl.evaluate(sep)
-			if !ok {
+			if _, ok := price(sep); !ok {
 				break
 			}
-			s.offer()
-			if L > centerL {
-				center, centerL = sep, L
-			}
-			res.lb = math.Max(res.lb, L)
 			j := s.pool.last
 			rc := s.pool.costs[j] - ms.Mu
 			for r, a := range actOf(j) {
 				rc += ms.Pi[r] * a
 			}
 			if rc < -tolV && mark(j) {
-				elig = append(elig, j)
-				ml.costs = append(ml.costs, s.pool.costs[j])
-				ml.acts = append(ml.acts, actOf(j))
+				addColumn(j)
 				priced = true
 			}
 		}
@@ -244,15 +255,10 @@ func (s *search) nodeLP(nd *node) lpResult {
 		if priced {
 			continue
 		}
-		L, ok := rl.evaluate(ms.Pi)
+		L, ok := price(ms.Pi)
 		if !ok {
 			break
 		}
-		s.offer()
-		if center == nil || L > centerL {
-			center, centerL = append([]float64(nil), ms.Pi...), L
-		}
-		res.lb = math.Max(res.lb, L)
 		if s.haveBest && res.lb >= s.bestZ-s.pruneTol() {
 			res.status = lpPruned
 			return res
@@ -268,9 +274,7 @@ func (s *search) nodeLP(nd *node) lpResult {
 			converged = true
 			break
 		}
-		elig = append(elig, j)
-		ml.costs = append(ml.costs, s.pool.costs[j])
-		ml.acts = append(ml.acts, actOf(j))
+		addColumn(j)
 	}
 	if sol != nil {
 		res.pi = append([]float64(nil), sol.Pi...)
