@@ -55,6 +55,12 @@ type Unit struct {
 	BackboneShare float64 // min_backbone_share
 }
 
+// Shortfalls are the unit's count and backbone shortfalls (spec §5) when
+// moved of its teachers move, backbone of them backbone teachers.
+func (u Unit) Shortfalls(moved, backbone int) (count int, bb float64) {
+	return max(0, u.Target-moved), math.Max(0, u.BackboneShare*float64(moved)-float64(backbone))
+}
+
 // Compile derives an Instance from a decoded, valid scenario.
 func Compile(sc *Scenario) (*Instance, error) {
 	in := &Instance{Scenario: sc, SchoolIndex: map[string]int{}, TeacherIndex: map[string]int{}, SubjectIndex: map[string]int{}}

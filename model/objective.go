@@ -2,7 +2,6 @@ package model
 
 import (
 	"fmt"
-	"math"
 	"sort"
 	"strings"
 )
@@ -90,8 +89,7 @@ func Evaluate(in *Instance, moves []Placement) *Outcome {
 			uo.Moves += o.Moved[s]
 			uo.Backbone += o.BackboneMoved[s]
 		}
-		uo.CountShort = max(0, u.Target-uo.Moves)
-		uo.BackboneShort = math.Max(0, u.BackboneShare*float64(uo.Moves)-float64(uo.Backbone))
+		uo.CountShort, uo.BackboneShort = u.Shortfalls(uo.Moves, uo.Backbone)
 		countShort += uo.CountShort
 		bbShort += uo.BackboneShort
 	}

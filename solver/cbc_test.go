@@ -72,15 +72,22 @@ func TestExamplesMatchCBC(t *testing.T) {
 				t.Fatal(err)
 			}
 			opt, res := solveBoth(t, in)
-			tol := 1e-6 * math.Max(1, math.Abs(opt))
-			t.Logf("CBC %.6f, Solve %s Z %.6f bound %.6f", opt, res.Status, res.Objective, res.Bound)
-			if math.Abs(res.Objective-opt) > tol {
-				t.Errorf("Z %.6f, CBC's optimum %.6f", res.Objective, opt)
-			}
-			if res.Bound > opt+tol {
-				t.Errorf("bound %.6f above the optimum %.6f", res.Bound, opt)
-			}
+			matchOptimum(t, opt, res)
 		})
+	}
+}
+
+// matchOptimum logs both results and holds Solve's Z to the optimum opt
+// and its bound below it, within 1e-6 relative.
+func matchOptimum(t *testing.T, opt float64, res *Result) {
+	t.Helper()
+	tol := 1e-6 * math.Max(1, math.Abs(opt))
+	t.Logf("CBC %.6f, Solve %s Z %.6f bound %.6f nodes %d", opt, res.Status, res.Objective, res.Bound, res.Nodes)
+	if math.Abs(res.Objective-opt) > tol {
+		t.Errorf("Z %.6f, CBC's optimum %.6f", res.Objective, opt)
+	}
+	if res.Bound > opt+tol {
+		t.Errorf("bound %.6f above the optimum %.6f", res.Bound, opt)
 	}
 }
 

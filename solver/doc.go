@@ -34,9 +34,8 @@
 // instead: branch and price (price.go) solves the LP relaxation at every
 // node by column generation (with Wentges's dual smoothing), the
 // restricted master over the flows seen (master.go, a small dense simplex
-// with one row per coupling row) giving
-// duals that price the next flow, so a node's bound is its LP optimum, not
-// an approximation of it. Dives from the root LP (fix the class nearest an
+// with one row per coupling row) giving duals that price the next flow, so
+// a node's bound is its LP optimum, not an approximation of it. Dives from the root LP (fix the class nearest an
 // integer, solve again) find the plans; the tree branches on fractional sums
 // of departures per school, then per class. When it does not close within
 // its effort, the subgradient branch and bound above takes the rest of the

@@ -629,9 +629,8 @@ func (s *search) tryDepartures(delta map[int32]int64, node []bound, pi []float64
 // a class, or by moving one departure from a class to another class of the
 // same school, until no move helps, maxTries flow solves are spent, or
 // maxStale tries in a row failed (a long search pays only while it keeps
-// finding). Each
-// try fixes every class's departures, so the flow only re-routes
-// destinations: a few warm pivots. The moves that lower the quota terms
+// finding). Each try fixes every class's departures, so the flow only
+// re-routes destinations: a few warm pivots. The moves that lower the quota terms
 // (known exactly from the departures, without a flow) go first, most
 // first, since a binding backbone share is where the flows' rounding errs;
 // the others follow in school and class order.
@@ -749,18 +748,17 @@ func newQuotaTerms(in *model.Instance, nt *network, y []int64) *quotaTerms {
 
 // unitCost is a unit's quota and backbone terms with M_U = m, B_U = b.
 func (q *quotaTerms) unitCost(u int, m, b int64) float64 {
-	unit, w := q.in.Units[u], q.in.Scenario.Objective
-	return w.Quota*float64(max(0, int64(unit.Target)-m)) + w.Backbone*math.Max(0, unit.BackboneShare*float64(m)-float64(b))
+	w := q.in.Scenario.Objective
+	count, bb := q.in.Units[u].Shortfalls(int(m), int(b))
+	return w.Quota*float64(count) + w.Backbone*bb
 }
 
 // delta is the change of the quota terms when class a sends one teacher
-// fewer and class b one more (a or b -1: no change there).
+// fewer and class b one more (a or b -1: no change there). Both classes
+// are of one school, so the same units change.
 func (q *quotaTerms) delta(a, b int32) float64 {
-	type change struct {
-		u     int
-		m, bb int64
-	}
-	var ch []change // in the order of the units: sums do not depend on map order
+	var school int
+	var dm, db int64
 	for _, x := range []struct {
 		c int32
 		d int64
@@ -769,25 +767,15 @@ func (q *quotaTerms) delta(a, b int32) float64 {
 			continue
 		}
 		cl := q.nt.classes[x.c]
-	units:
-		for _, u := range q.units[cl.school] {
-			v := change{u: u, m: x.d}
-			if cl.bb {
-				v.bb = x.d
-			}
-			for i := range ch {
-				if ch[i].u == u {
-					ch[i].m += v.m
-					ch[i].bb += v.bb
-					continue units
-				}
-			}
-			ch = append(ch, v)
+		school = cl.school
+		dm += x.d
+		if cl.bb {
+			db += x.d
 		}
 	}
 	var d float64
-	for _, v := range ch {
-		d += q.unitCost(v.u, q.moved[v.u]+v.m, q.bbMoved[v.u]+v.bb) - q.unitCost(v.u, q.moved[v.u], q.bbMoved[v.u])
+	for _, u := range q.units[school] {
+		d += q.unitCost(u, q.moved[u]+dm, q.bbMoved[u]+db) - q.unitCost(u, q.moved[u], q.bbMoved[u])
 	}
 	return d
 }

@@ -2,7 +2,6 @@ package solver
 
 import (
 	"fmt"
-	"math"
 	"os"
 	"os/exec"
 	"strconv"
@@ -84,16 +83,9 @@ func TestPolicyVariantsAgainstCBC(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
+				t.Logf("teachers %d", len(in.Scenario.Teachers))
 				opt, res := solveBoth(t, in)
-				tol := 1e-6 * math.Max(1, math.Abs(opt))
-				t.Logf("teachers %d: CBC %.6f, Solve %s Z %.6f bound %.6f nodes %d",
-					len(in.Scenario.Teachers), opt, res.Status, res.Objective, res.Bound, res.Nodes)
-				if math.Abs(res.Objective-opt) > tol {
-					t.Errorf("Z %.6f, CBC's optimum %.6f", res.Objective, opt)
-				}
-				if res.Bound > opt+tol {
-					t.Errorf("bound %.6f above the optimum %.6f", res.Bound, opt)
-				}
+				matchOptimum(t, opt, res)
 			})
 		}
 	}
