@@ -27,14 +27,22 @@ const (
 	rowCount
 	rowBackbone
 	rowBranch // a branching constraint of branch and price
+	rowCut    // a facet of a quota unit's cost (cuts.go)
 )
 
 type row struct {
-	kind rowKind
-	b    float64
-	hi   float64
-	cs   []int32 // classes
-	coef []float64
+	kind  rowKind
+	b     float64
+	hi    float64
+	cs    []int32 // classes
+	coef  []float64
+	links []link // rowCut: the count and backbone rows whose slacks it charges
+}
+
+// link says that a row charges coef times another row's slack.
+type link struct {
+	row  int32
+	coef float64
 }
 
 type relaxation struct {
@@ -53,8 +61,10 @@ type relaxation struct {
 	// onFlow, when set, is called after every successful solve (the
 	// column generation collects the flows as columns).
 	onFlow func()
-	base   int     // rows[:base] are the problem's; the rest are branching rows
-	hardHi float64 // multiplier cap of a hard row (H4, branching)
+	base   int // rows[:base] are the problem's (and cuts); the rest are branching rows
+	// unitRows: per quota unit, its count and backbone rows (-1: none).
+	unitRows [][2]int32
+	hardHi   float64 // multiplier cap of a hard row (H4, branching)
 }
 
 // setBranchRows replaces the branching rows (rows past base) with extra.
@@ -128,10 +138,13 @@ func newRelaxation(nt *network) *relaxation {
 		for _, s := range u.Schools {
 			cs = append(cs, bySchool[s]...)
 		}
+		ur := [2]int32{-1, -1}
 		if u.Target > 0 && w.Quota > 0 {
+			ur[0] = int32(len(r.rows))
 			r.rows = append(r.rows, row{kind: rowCount, b: -float64(u.Target), hi: w.Quota, cs: cs, coef: ones(cs, -1)})
 		}
 		if u.BackboneShare > 0 && w.Backbone > 0 && len(cs) > 0 {
+			ur[1] = int32(len(r.rows))
 			rw := row{kind: rowBackbone, b: 0, hi: w.Backbone, cs: cs}
 			for _, c := range cs {
 				a := u.BackboneShare
@@ -142,6 +155,7 @@ func newRelaxation(nt *network) *relaxation {
 			}
 			r.rows = append(r.rows, rw)
 		}
+		r.unitRows = append(r.unitRows, ur)
 	}
 	r.base = len(r.rows)
 	r.index()

@@ -23,8 +23,15 @@ import (
 // Lagrangian dual of relaxation over the convex hull of the columns: its
 // row duals π_r lie in [0, hi_r] and can be handed to the flow to price the
 // next column.
+//
+// A row may also charge other rows' slacks (links): a cut row of a quota
+// unit (cuts.go) reads Σ_j a_kj λ_j - Σ_r c_kr s_r - s_k <= b_k, where the
+// s_r are the unit's count and backbone shortfalls priced at their
+// weights. The duals then keep π_r + Σ_k c_kr π_k <= hi_r for every linked
+// slack, not the box alone.
 type masterLP struct {
 	b, hi []float64
+	links [][]link // per row: the other rows' slacks it charges (nil for most)
 	costs []float64
 	acts  [][]float64 // per column: its m row activities
 	// work counts the multiply-adds of all solves, a machine-independent
@@ -56,11 +63,30 @@ var errMasterStalled = errors.New("master LP: iteration limit")
 // and n columns; the inverse is refactored every 64 pivots to keep rounding
 // errors from piling up.
 func (lp *masterLP) solve() (*masterSolution, error) {
+	warm := lp.basis != nil
+	sol, err := lp.solveFrom()
+	if err != nil && warm && len(lp.costs) > 0 {
+		// The kept basis went singular through rounding: start again from
+		// the slack basis, which is triangular, hence never singular.
+		sol, err = lp.solveFrom()
+	}
+	return sol, err
+}
+
+// solveFrom is solve from the kept basis, or the slack basis when there is none.
+func (lp *masterLP) solveFrom() (*masterSolution, error) {
 	m, n := len(lp.b), len(lp.costs)
 	if n == 0 {
 		return nil, errors.New("master LP: no column")
 	}
 	M := m + 1
+	// linked[r]: the rows that charge slack r, with their coefficients.
+	linked := make([][]link, m)
+	for k, ls := range lp.links {
+		for _, l := range ls {
+			linked[l.row] = append(linked[l.row], link{row: int32(k), coef: l.coef})
+		}
+	}
 	// Variables: 0..m-1 slacks s, m..2m-1 logicals w, 2m.. columns λ (so
 	// that adding columns renumbers nothing).
 	nv := 2*m + n
@@ -79,6 +105,9 @@ func (lp *masterLP) solve() (*masterSolution, error) {
 		switch {
 		case v < m:
 			out[v] = -1
+			for _, l := range linked[v] {
+				out[l.row] = -l.coef
+			}
 		case v < 2*m:
 			out[v-m] = 1
 		default:
@@ -99,11 +128,29 @@ func (lp *masterLP) solve() (*masterSolution, error) {
 		}
 		lp.basis = make([]int, M)
 		lp.basis[m] = 2*m + j0
-		for r := range m {
-			if lp.b[r]-lp.acts[j0][r] >= 0 {
-				lp.basis[r] = m + r
-			} else {
-				lp.basis[r] = r
+		// A row's own slack where the column breaks it, else its logical;
+		// rows with links after the slacks they charge are known, since a
+		// charged slack loosens the row that charges it.
+		slackVal := make([]float64, m)
+		for pass := range 2 {
+			for r := range m {
+				var ls []link
+				if r < len(lp.links) {
+					ls = lp.links[r]
+				}
+				if (len(ls) > 0) != (pass == 1) {
+					continue
+				}
+				room := lp.b[r] - lp.acts[j0][r]
+				for _, l := range ls {
+					room += l.coef * slackVal[l.row]
+				}
+				if room >= 0 {
+					lp.basis[r] = m + r
+				} else {
+					lp.basis[r] = r
+					slackVal[r] = -room
+				}
 			}
 		}
 	}
@@ -180,6 +227,9 @@ func (lp *masterLP) solve() (*masterSolution, error) {
 			switch {
 			case v < m:
 				rc = lp.hi[v] + y[v]
+				for _, l := range linked[v] {
+					rc += l.coef * y[l.row]
+				}
 			case v < 2*m:
 				rc = -y[v-m]
 			default:
@@ -213,12 +263,32 @@ func (lp *masterLP) solve() (*masterSolution, error) {
 			d[i] = s
 		}
 		leave, ratio := -1, math.Inf(1)
-		for i := range M {
-			if d[i] > tol {
-				t := xB[i] / d[i]
-				if t < ratio-1e-12 || (t <= ratio+1e-12 && leave >= 0 && basis[i] < basis[leave]) {
-					leave, ratio = i, t
+		if bland {
+			for i := range M {
+				if d[i] > tol {
+					t := xB[i] / d[i]
+					if t < ratio-1e-12 || (t <= ratio+1e-12 && leave >= 0 && basis[i] < basis[leave]) {
+						leave, ratio = i, t
+					}
 				}
+			}
+		} else {
+			// Harris's two-pass ratio test: among the rows that block
+			// within a small tolerance, the largest pivot, which keeps the
+			// basis well conditioned.
+			bound := math.Inf(1)
+			for i := range M {
+				if d[i] > tol {
+					bound = math.Min(bound, (xB[i]+1e-9)/d[i])
+				}
+			}
+			for i := range M {
+				if d[i] > tol && xB[i]/d[i] <= bound && (leave < 0 || d[i] > d[leave]) {
+					leave = i
+				}
+			}
+			if leave >= 0 {
+				ratio = math.Max(0, xB[leave]/d[leave])
 			}
 		}
 		if leave < 0 {
@@ -274,6 +344,34 @@ func (lp *masterLP) solve() (*masterSolution, error) {
 	}
 	for r := range m {
 		sol.Pi[r] = math.Min(lp.hi[r], math.Max(0, -y[r]))
+	}
+	// Rounding may leave a linked slack's reduced cost a hair below 0,
+	// which would make the duals' Lagrangian bound invalid: take the
+	// excess off the slack's own dual, then off the rows that charge it.
+	for r, ls := range linked {
+		if len(ls) == 0 {
+			continue
+		}
+		excess := sol.Pi[r] - lp.hi[r]
+		for _, l := range ls {
+			excess += l.coef * sol.Pi[l.row]
+		}
+		if excess <= 0 {
+			continue
+		}
+		cut := math.Min(excess, sol.Pi[r])
+		sol.Pi[r] -= cut
+		excess -= cut
+		if excess > 0 {
+			var charged float64
+			for _, l := range ls {
+				charged += l.coef * sol.Pi[l.row]
+			}
+			f := math.Max(0, 1-excess/charged)
+			for _, l := range ls {
+				sol.Pi[l.row] *= f
+			}
+		}
 	}
 	return sol, nil
 }

@@ -16,10 +16,21 @@ func TestMasterLPAgainstGonum(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 7))
 	for trial := range 300 {
 		m, n := 1+r.IntN(8), 1+r.IntN(25)
-		ml := &masterLP{b: make([]float64, m), hi: make([]float64, m)}
+		ml := &masterLP{b: make([]float64, m), hi: make([]float64, m), links: make([][]link, m)}
 		for i := range m {
 			ml.b[i] = float64(r.IntN(9) - 4)
 			ml.hi[i] = float64(1 + r.IntN(50))
+		}
+		// Every third trial: rows past the first two charge the slacks of
+		// one or two of the first two rows, as cut rows do.
+		if trial%3 == 2 {
+			for i := 2; i < m; i++ {
+				for k := range 2 {
+					if r.IntN(2) == 0 {
+						ml.links[i] = append(ml.links[i], link{row: int32(k), coef: 0.1 + r.Float64()})
+					}
+				}
+			}
 		}
 		for range n {
 			a := make([]float64, m)
@@ -44,7 +55,7 @@ func TestMasterLPAgainstGonum(t *testing.T) {
 		// Column generation: solve with a part of the columns, add the
 		// rest and solve again from the kept basis; same optimum.
 		if n > 1 {
-			part := &masterLP{b: ml.b, hi: ml.hi, costs: ml.costs[: n/2 : n/2], acts: ml.acts[: n/2 : n/2]}
+			part := &masterLP{b: ml.b, hi: ml.hi, links: ml.links, costs: ml.costs[: n/2 : n/2], acts: ml.acts[: n/2 : n/2]}
 			if _, err := part.solve(); err != nil {
 				t.Fatalf("trial %d: part: %v", trial, err)
 			}
@@ -74,6 +85,9 @@ func TestMasterLPAgainstGonum(t *testing.T) {
 			A.Set(i, n+i, -1)
 			A.Set(i, n+m+i, 1)
 			bb[i] = ml.b[i]
+			for _, l := range ml.links[i] {
+				A.Set(i, n+int(l.row), -l.coef)
+			}
 		}
 		bb[m] = 1
 		want, _, err := lp.Simplex(c, A, bb, 1e-10, nil)
@@ -97,6 +111,9 @@ func TestMasterLPAgainstGonum(t *testing.T) {
 			for j, l := range sol.Lambda {
 				act += l * ml.acts[j][i]
 			}
+			for _, l := range ml.links[i] {
+				act -= l.coef * sol.Slack[l.row]
+			}
 			if act-sol.Slack[i] > ml.b[i]+1e-7 {
 				t.Fatalf("trial %d: row %d violated", trial, i)
 			}
@@ -117,6 +134,21 @@ func TestMasterLPAgainstGonum(t *testing.T) {
 			}
 			if rc < -1e-6 {
 				t.Fatalf("trial %d: column %d reduced cost %g", trial, j, rc)
+			}
+		}
+		// Every slack's reduced cost is >= 0 (exactly: the Lagrangian
+		// bound of the duals needs it), linked ones included.
+		for i := range m {
+			rc := ml.hi[i] - sol.Pi[i]
+			for k := range m {
+				for _, l := range ml.links[k] {
+					if int(l.row) == i {
+						rc -= l.coef * sol.Pi[k]
+					}
+				}
+			}
+			if rc < -1e-9 {
+				t.Fatalf("trial %d: slack %d reduced cost %g", trial, i, rc)
 			}
 		}
 		if math.Abs(dualVal-want) > 1e-6*math.Max(1, math.Abs(want)) {

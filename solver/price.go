@@ -93,6 +93,7 @@ type lpResult struct {
 	lb      float64   // proven lower bound of the node
 	ystar   []float64 // LP departures per class (lpSolved)
 	pi      []float64 // the last duals
+	slack   []float64 // the master's row slacks (lpSolved)
 	h4slack bool      // the LP breaks an H4 row (at its penalty)
 }
 
@@ -111,6 +112,11 @@ func (s *search) nodeLP(nd *node) lpResult {
 	}
 	s.nodes++
 	s.epoch++
+	if nb := len(nd.pi) - len(nd.extra); nb < rl.base {
+		// Cuts were added since the node was made: their duals start at 0.
+		pi := append(slices.Clip(nd.pi[:nb]), make([]float64, rl.base-nb)...)
+		nd.pi = append(pi, nd.pi[nb:]...)
+	}
 	s.pi = append(s.pi[:0], nd.pi...)
 	var elig []int
 	for j, y := range s.pool.ys {
@@ -145,9 +151,9 @@ func (s *search) nodeLP(nd *node) lpResult {
 		s.offer()
 		elig = append(elig, s.pool.last)
 	}
-	ml := &masterLP{b: make([]float64, len(rl.rows)), hi: make([]float64, len(rl.rows))}
+	ml := &masterLP{b: make([]float64, len(rl.rows)), hi: make([]float64, len(rl.rows)), links: make([][]link, len(rl.rows))}
 	for r, rw := range rl.rows {
-		ml.b[r], ml.hi[r] = rw.b, rw.hi
+		ml.b[r], ml.hi[r], ml.links[r] = rw.b, rw.hi, rw.links
 	}
 	actOf := func(j int) []float64 {
 		act := s.pool.acts[j]
@@ -164,14 +170,30 @@ func (s *search) nodeLP(nd *node) lpResult {
 	if keep := 2*len(rl.rows) + 20; len(elig) > keep {
 		// Start from the columns that price best at the parent's duals:
 		// a master of every column ever seen grows too slow to solve.
+		// The branching rows' part of the price, per class, so that a
+		// column's price costs O(rows + classes), not O(branch rows x set).
+		perClass := make([]float64, C)
+		for r, rw := range rl.rows[rl.base:] {
+			if rl.base+r >= len(nd.pi) {
+				break
+			}
+			if p := nd.pi[rl.base+r]; p != 0 {
+				for k, c := range rw.cs {
+					perClass[c] += p * rw.coef[k]
+				}
+			}
+		}
 		rc := make([]float64, len(elig))
 		order := make([]int, len(elig))
 		for k, j := range elig {
 			order[k] = k
 			rc[k] = s.pool.costs[j]
-			for r, a := range actOf(j) {
-				if r < len(nd.pi) {
-					rc[k] += nd.pi[r] * a
+			for r, a := range s.pool.acts[j] {
+				rc[k] += nd.pi[r] * a
+			}
+			for c, v := range s.pool.ys[j] {
+				if v != 0 {
+					rc[k] += perClass[c] * float64(v)
 				}
 			}
 		}
@@ -217,6 +239,7 @@ func (s *search) nodeLP(nd *node) lpResult {
 		ms, err := ml.solve()
 		s.masterWork += ml.work - w0
 		if err != nil {
+			s.tracef("master LP (%d rows, %d columns): %v", len(ml.b), len(ml.costs), err)
 			break
 		}
 		sol = ms
@@ -284,6 +307,7 @@ func (s *search) nodeLP(nd *node) lpResult {
 		res.status = lpStopped
 		return res
 	}
+	res.slack = sol.Slack
 	res.ystar = make([]float64, C)
 	for k, j := range elig[:len(sol.Lambda)] { // columns added after the last solve have λ = 0
 		if l := sol.Lambda[k]; l > 0 {
@@ -397,7 +421,11 @@ func (s *search) priceAndBranch(maxNodes, diveDepth int) (lb float64, complete b
 	open := []*node{{id: 0, pi: append([]float64(nil), s.pi...), lb: math.Inf(-1)}}
 	nextID := 1
 	unresolved := math.Inf(1) // least bound of nodes given up on
+	base0 := rl.base
+	var rootPi []float64   // the root LP's duals, for reduced-cost fixing
+	fixedAt := math.Inf(1) // the incumbent when the bounds were last fixed
 	defer func() {
+		s.dropCuts(base0)
 		rl.setBranchRows(nil)
 		s.pi = s.pi[:rl.base]
 		s.setBounds(nil)
@@ -413,9 +441,38 @@ func (s *search) priceAndBranch(maxNodes, diveDepth int) (lb float64, complete b
 		if s.timeUp() || s.nodes >= maxNodes {
 			return global, false
 		}
+		if s.haveBest && rootPi != nil && s.bestZ < fixedAt {
+			n := s.fixByReducedCost(rootPi)
+			s.tracef("reduced-cost fixing at Z %.6f: %d class bounds", s.bestZ, n)
+			fixedAt = s.bestZ
+		}
 		nd := open[0]
 		open = open[1:]
 		res := s.nodeLP(nd)
+		{
+			// Cut rounds: the envelope facets of the quota units the LP
+			// breaks, until none is left (cuts are valid everywhere, so
+			// those found at a node serve every node after it).
+			rounds := 3
+			if nd.id == 0 {
+				rounds = maxCutRounds
+			}
+			for round := 0; round < rounds && res.status == lpSolved && !s.timeUp(); round++ {
+				n := s.separateCuts(res.ystar, res.slack)
+				if n > 0 {
+					s.tracef("node %d: %d envelope cuts at bound %.6f", nd.id, n, res.lb)
+				}
+				if n == 0 {
+					break
+				}
+				nd.pi = append(slices.Clip(res.pi), make([]float64, n)...)
+				nd.lb = res.lb
+				res = s.nodeLP(nd)
+			}
+		}
+		if nd.id == 0 {
+			s.tracef("root LP: status %d, bound %.6f", res.status, res.lb)
+		}
 		if s.settings.Progress != nil {
 			s.settings.Progress(Progress{Elapsed: time.Since(s.start), Phase: "branch and price", Objective: s.bestZ, Bound: math.Min(res.lb, global), Nodes: s.nodes})
 		}
@@ -430,6 +487,9 @@ func (s *search) priceAndBranch(maxNodes, diveDepth int) (lb float64, complete b
 				unresolved = math.Min(unresolved, res.lb)
 			}
 			continue
+		}
+		if nd.id == 0 && res.status == lpSolved {
+			rootPi = slices.Clone(res.pi)
 		}
 		if nd.depth <= 2 && diveDepth > 0 {
 			for mode := range 3 { // nearest, up, down
@@ -500,6 +560,56 @@ func (s *search) priceAndBranch(maxNodes, diveDepth int) (lb float64, complete b
 	}
 	return unresolved, unresolved == math.Inf(1)
 }
+
+// fixByReducedCost tightens the class bounds of the whole search from the
+// root LP's duals pi: at pi the flow's optimum is a lower bound L, and a
+// dep arc with reduced cost rc > 0 at its lower bound raises the
+// Lagrangian cost of every flow by at least rc per extra departure (the
+// flow's cost exceeds the optimum by Σ rc·(x - x*) over all arcs, each term
+// >= 0). So no plan better than the incumbent Z* takes more than
+// (Z* - L)/rc departures beyond the bound, and symmetrically at the upper
+// bound (Nemhauser and Wolsey, "Integer and Combinatorial Optimization",
+// 1988, II.4 on reduced-cost fixing). Returns how many bounds changed.
+func (s *search) fixByReducedCost(pi []float64) int {
+	rl := s.rl
+	rl.setBranchRows(nil)
+	s.setBounds(nil)
+	if len(pi) < rl.base {
+		pi = append(slices.Clip(pi), make([]float64, rl.base-len(pi))...)
+	}
+	L, ok := rl.evaluate(pi[:rl.base])
+	if !ok {
+		return 0
+	}
+	s.offer()
+	gap := s.bestZ - s.pruneTol() - L
+	if gap < 0 {
+		return 0 // the root is pruned: nothing better exists
+	}
+	g := s.nt.g
+	var fix []bound
+	for c := range s.nt.classes {
+		a := int(s.nt.dep[c])
+		rc, y := g.ReducedCost(a), g.Flow(a)
+		lo, hi := s.lo[c], s.hi[c]
+		switch {
+		case rc > 1e-7 && y == lo:
+			if nh := lo + int64(math.Floor(gap/rc)); nh < hi {
+				fix = append(fix, bound{c: int32(c), lo: lo, hi: nh})
+			}
+		case rc < -1e-7 && y == hi:
+			if nl := hi - int64(math.Floor(gap/-rc)); nl > lo {
+				fix = append(fix, bound{c: int32(c), lo: nl, hi: hi})
+			}
+		}
+	}
+	s.rootBounds = append(s.rootBounds, fix...)
+	s.setBounds(nil)
+	return len(fix)
+}
+
+// maxCutRounds bounds the rounds of envelope cuts at the root.
+const maxCutRounds = 20
 
 // aggSets are the sums of departures that branch and price branches on
 // before single classes: per school all its classes and its backbone

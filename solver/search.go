@@ -3,6 +3,7 @@ package solver
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"math"
 	"slices"
 	"time"
@@ -26,13 +27,17 @@ type node struct {
 }
 
 type search struct {
-	ctx      context.Context
-	settings Settings
-	start    time.Time
-	nt       *network
-	rl       *relaxation
-	in       *model.Instance
-	pi       []float64
+	// rootBounds hold for the whole search: classes fixed by reduced cost
+	// (fixByReducedCost), which no plan better than the incumbent leaves.
+	rootBounds []bound
+	cutRanges  []*unitRange // quota units for the envelope cuts (cuts.go)
+	ctx        context.Context
+	settings   Settings
+	start      time.Time
+	nt         *network
+	rl         *relaxation
+	in         *model.Instance
+	pi         []float64
 
 	best     []model.Placement
 	bestZ    float64
@@ -132,6 +137,9 @@ func (s *search) setBounds(bs []bound) {
 		g.SetCapacity(int(s.nt.dep[c]), s.hi[c])
 	}
 	s.applied = s.applied[:0]
+	if len(s.rootBounds) > 0 {
+		bs = append(slices.Clip(s.rootBounds), bs...)
+	}
 	for _, b := range bs {
 		s.lo[b.c], s.hi[b.c] = max(s.lo[b.c], b.lo), min(s.hi[b.c], b.hi)
 		s.applied = append(s.applied, b.c)
@@ -788,4 +796,13 @@ func (s *search) currentBounds() []bound {
 		bs = append(bs, bound{c: c, lo: s.lo[c], hi: s.hi[c]})
 	}
 	return bs
+}
+
+// tracef writes a line to Settings.Trace, with the elapsed time, the flow
+// solves, the master's work and the incumbent.
+func (s *search) tracef(format string, args ...any) {
+	if s.settings.Trace == nil {
+		return
+	}
+	fmt.Fprintf(s.settings.Trace, "%6.1fs solves %6d master %.2g Z %.6f | %s\n", time.Since(s.start).Seconds(), s.rl.solves, float64(s.masterWork), s.bestZ, fmt.Sprintf(format, args...))
 }

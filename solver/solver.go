@@ -2,6 +2,7 @@ package solver
 
 import (
 	"context"
+	"io"
 	"math"
 	"time"
 
@@ -35,6 +36,7 @@ type Settings struct {
 	Progress  func(Progress) // called now and then from the solving goroutine; may be nil
 	MaxNodes  int            // branch-and-bound nodes; 0 means 5000
 	MaxSolves int            // flow solves (the work budget); 0 means 20,000 on networks of up to 15,000 arcs, shrinking with size^1.5
+	Trace     io.Writer      // when set, a line per phase of the search (for developers)
 }
 
 // Progress is a snapshot reported while solving.
@@ -114,8 +116,10 @@ func Solve(ctx context.Context, in *model.Instance, s *Settings) (*Result, error
 		if _, ok := sr.ascend(sr.pi, min(100, sr.budget/4)); ok && sr.haveBest && !sr.interrupted() {
 			sr.quotaDive(sr.pi)
 		}
+		sr.tracef("warm start done; flow budget %d solves", sr.budget)
 		var complete bool
 		bound, complete = sr.priceAndBranch(maxNodes, 200)
+		sr.tracef("branch and price done: bound %.6f, complete %v, %d nodes", bound, complete, sr.nodes)
 		if !complete && !sr.interrupted() {
 			// Not proven: the subgradient branch and bound, warm from the
 			// LP duals, spends the rest of the flow budget on its own
@@ -124,6 +128,7 @@ func Solve(ctx context.Context, in *model.Instance, s *Settings) (*Result, error
 			sr.stopped, sr.masterCap = false, 0
 			rl.onFlow = nil
 			bound = math.Max(bound, sr.run(min(400, sr.budget/2), 60, maxNodes))
+			sr.tracef("subgradient branch and bound done: bound %.6f", bound)
 		}
 	} else {
 		bound = sr.run(min(400, sr.budget/2), 60, maxNodes)
@@ -131,6 +136,7 @@ func Solve(ctx context.Context, in *model.Instance, s *Settings) (*Result, error
 	if sr.haveBest && sr.bestZ-bound > sr.tol(sr.bestZ) && !sr.large {
 		// Not proven: spend a last, fixed effort on the incumbent.
 		sr.localSearch(sr.pi, min(3000, max(20, sr.budget/4)), 1000)
+		sr.tracef("local search done")
 	}
 	if !sr.haveBest {
 		// Stopped before the first flow: the pins alone are a plan (they
