@@ -114,3 +114,65 @@ func solveBoth(t *testing.T, in *model.Instance) (float64, *Result) {
 	}
 	return model.Evaluate(in, cbcMoves).Terms.Total(), res
 }
+
+// TestEveryMethodAgainstCBC runs each of Solve's methods (branch and price,
+// its root LP alone with the bulk dive and the local search, the
+// subgradient search) on the same small counties, by lowering the size
+// limits that choose them, and holds each to CBC's optimum: the bound never
+// above it, Z never below it, Z equal to it when the status says optimal,
+// and the reported gap true.
+func TestEveryMethodAgainstCBC(t *testing.T) {
+	if _, err := exec.LookPath("cbc"); err != nil {
+		t.Skip("cbc not on PATH")
+	}
+	if testing.Short() {
+		t.Skip("slow: runs cbc")
+	}
+	methods := []struct {
+		name   string
+		limits sizeLimits
+	}{
+		{"branch_and_price", sizeLimits{tree: 1 << 40, root: 1 << 40}},
+		{"root_lp", sizeLimits{tree: 0, root: 1 << 40}},
+		{"subgradient", sizeLimits{tree: 0, root: 0}},
+	}
+	for _, v := range []int{0, 1} { // standard, binding backbone shares
+		sc := gen.Generate(gen.Options{Schools: 14, Seed: uint64(1 + v)})
+		policyVariants[v].apply(sc)
+		in, err := model.Compile(sc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := mip.Build(in)
+		sol, err := mip.SolveCBC(context.Background(), m, t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		opt := model.Evaluate(in, m.Placements(sol.X)).Terms.Total()
+		tol := 1e-6 * math.Max(1, math.Abs(opt))
+		for _, meth := range methods {
+			t.Run(policyVariants[v].name+"_"+meth.name, func(t *testing.T) {
+				res, err := solve(context.Background(), in, nil, meth.limits)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := hardRulesOK(in, res.Moves); err != nil {
+					t.Fatalf("plan breaks a rule: %v", err)
+				}
+				t.Logf("CBC %.6f, %s Z %.6f bound %.6f gap %.3g nodes %d", opt, res.Status, res.Objective, res.Bound, res.Gap, res.Nodes)
+				if res.Bound > opt+tol {
+					t.Errorf("bound %.6f above the optimum %.6f", res.Bound, opt)
+				}
+				if res.Objective < opt-tol {
+					t.Errorf("Z %.6f below the optimum %.6f", res.Objective, opt)
+				}
+				if res.Status == Optimal && res.Objective > opt+tol {
+					t.Errorf("optimal with Z %.6f, optimum %.6f", res.Objective, opt)
+				}
+				if g := (res.Objective - res.Bound) / math.Max(1, math.Abs(res.Objective)); math.Abs(g-res.Gap) > 1e-9 && res.Status != Optimal {
+					t.Errorf("gap %.9g reported, %.9g true", res.Gap, g)
+				}
+			})
+		}
+	}
+}

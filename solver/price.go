@@ -349,11 +349,14 @@ func mostFractional(y []float64) int {
 // At most maxDepth fixings. Mode 0 fixes the class nearest an integer to
 // that integer; mode 1 the one with the largest fraction to its ceiling
 // (more departures, for the quotas); mode 2 the one with the smallest
-// fraction to its floor.
+// fraction to its floor; mode 3 (bulk) also fixes at once every class whose
+// LP departures are integers and the third of the fractional ones nearest
+// an integer, which takes a few LPs where the others take one per class.
 func (s *search) dive(nd *node, res lpResult, maxDepth int, mode int) {
 	cur := nd
 	for depth := 0; depth < maxDepth && !s.timeUp(); depth++ {
 		if res.status != lpSolved {
+			s.tracef("dive %d ends at depth %d: status %d", mode, depth, res.status)
 			return
 		}
 		copy(s.avgY, res.ystar)
@@ -386,10 +389,42 @@ func (s *search) dive(nd *node, res lpResult, maxDepth int, mode int) {
 		if alt == v {
 			alt = v + 1
 		}
+		tries := [][]bound{{{c: int32(c), lo: v, hi: v}}, {{c: int32(c), lo: alt, hi: alt}}}
+		if mode == 3 {
+			// Bulk: also every class whose LP departures are integers and
+			// the third of the fractional ones nearest an integer, rounded;
+			// one class alone when that leaves no flow.
+			fixed := make([]bool, len(res.ystar))
+			for _, b := range cur.bounds {
+				if b.lo == b.hi {
+					fixed[b.c] = true
+				}
+			}
+			var frac []int
+			bulk := []bound{tries[0][0]}
+			for k, y := range res.ystar {
+				f := y - math.Floor(y)
+				switch {
+				case k == c || fixed[k]:
+				case f <= 1e-6 || f >= 1-1e-6:
+					r := int64(math.Round(y))
+					bulk = append(bulk, bound{c: int32(k), lo: r, hi: r})
+				default:
+					frac = append(frac, k)
+				}
+			}
+			dist := func(k int) float64 { f := res.ystar[k] - math.Floor(res.ystar[k]); return math.Min(f, 1-f) }
+			slices.SortStableFunc(frac, func(a, b int) int { return cmp.Compare(dist(a), dist(b)) })
+			for _, k := range frac[:len(frac)/3] {
+				r := int64(math.Round(res.ystar[k]))
+				bulk = append(bulk, bound{c: int32(k), lo: r, hi: r})
+			}
+			tries = append([][]bound{bulk}, tries...)
+		}
 		var next lpResult
-		for _, val := range []int64{v, alt} {
+		for _, fix := range tries {
 			child := &node{id: -1, lb: res.lb, pi: res.pi, extra: cur.extra,
-				bounds: append(slices.Clip(cur.bounds), bound{c: int32(c), lo: val, hi: val})}
+				bounds: append(slices.Clip(cur.bounds), fix...)}
 			next = s.nodeLP(child)
 			if next.status != lpInfeasible {
 				cur = child
@@ -397,9 +432,13 @@ func (s *search) dive(nd *node, res lpResult, maxDepth int, mode int) {
 			}
 		}
 		if next.status == lpInfeasible || next.status == lpPruned {
+			s.tracef("dive %d ends at depth %d: status %d", mode, depth, next.status)
 			return
 		}
 		res = next
+		if mode == 3 {
+			s.tracef("bulk dive depth %d: lb %.4f", depth, res.lb)
+		}
 	}
 }
 
@@ -492,9 +531,14 @@ func (s *search) priceAndBranch(maxNodes, diveDepth int) (lb float64, complete b
 			rootPi = slices.Clone(res.pi)
 		}
 		if nd.depth <= 2 && diveDepth > 0 {
-			for mode := range 3 { // nearest, up, down
+			modes := s.diveModes
+			if modes == nil {
+				modes = []int{3, 0, 1, 2} // bulk, nearest, up, down
+			}
+			for _, mode := range modes {
 				if mode == 0 || nd.depth == 0 {
 					s.dive(nd, res, diveDepth, mode)
+					s.tracef("dive %d from node %d done", mode, nd.id)
 				}
 			}
 			s.setBounds(nd.bounds)

@@ -27,6 +27,7 @@ type node struct {
 }
 
 type search struct {
+	diveModes []int // the dives from the root of branch and price (nil: all, bulk first)
 	// rootBounds hold for the whole search: classes fixed by reduced cost
 	// (fixByReducedCost), which no plan better than the incumbent leaves.
 	rootBounds []bound

@@ -28,6 +28,19 @@ const (
 // county has about 21,000 arcs, a 150-school one 118,000.
 const priceArcs = 60_000
 
+// rootLPArcs is the largest network whose root LP is solved by column
+// generation when the tree is not (above priceArcs); rootLPSolves is the
+// flow budget of that path (the root LP of a 150-school county takes
+// about 800 solves, its dive a few hundred).
+const (
+	rootLPArcs   = 400_000
+	rootLPSolves = 2000
+)
+
+// masterCapWork bounds the master LPs' multiply-adds in branch and price:
+// a few seconds of arithmetic, however many nodes that is.
+const masterCapWork = 2e9
+
 // Settings tune Solve. A nil *Settings means the defaults: no time limit,
 // prove optimality (Gap 0), no progress reports.
 type Settings struct {
@@ -76,6 +89,15 @@ type Result struct {
 // and nodes is bounded by the defaults below, never by the clock unless
 // Settings.TimeLimit is set, so results are deterministic.
 func Solve(ctx context.Context, in *model.Instance, s *Settings) (*Result, error) {
+	return solve(ctx, in, s, sizeLimits{priceArcs, rootLPArcs})
+}
+
+// sizeLimits choose the method by the network's arcs: branch and price up
+// to tree, its root LP alone up to root, the subgradient search above.
+// Tests lower them to run every path on small instances.
+type sizeLimits struct{ tree, root int }
+
+func solve(ctx context.Context, in *model.Instance, s *Settings, limits sizeLimits) (*Result, error) {
 	var set Settings
 	if s != nil {
 		set = *s
@@ -102,16 +124,36 @@ func Solve(ctx context.Context, in *model.Instance, s *Settings) (*Result, error
 		arcs := float64(max(1, nt.g.NumArcs()))
 		sr.budget = int(max(100, min(20000, 20000*math.Pow(15000/arcs, 1.5))))
 	}
-	sr.large = nt.g.NumArcs() > 400_000
+	sr.large = nt.g.NumArcs() > limits.root
 	sr.pi = make([]float64, len(rl.rows))
 	var bound float64
-	if len(rl.rows) > 0 && nt.g.NumArcs() <= priceArcs {
+	arcs := nt.g.NumArcs()
+	if len(rl.rows) > 0 && arcs > limits.tree && arcs <= limits.root {
+		// Too big for the tree, not for its root: the LP relaxation by
+		// column generation (a far better bound than the subgradient's),
+		// a bulk dive from it for a plan, then the local search.
+		if set.MaxSolves == 0 {
+			sr.budget = rootLPSolves
+		}
+		sr.pool = &columnPool{seen: map[uint64][]int32{}}
+		sr.masterCap = 5 * masterCapWork
+		sr.diveModes = []int{3}
+		rl.onFlow = func() { sr.pool.collect(rl) }
+		if _, ok := sr.ascend(sr.pi, min(50, sr.budget/4)); ok && sr.haveBest && !sr.interrupted() {
+			sr.quotaDive(sr.pi)
+		}
+		sr.tracef("warm start done; flow budget %d solves", sr.budget)
+		bound, _ = sr.priceAndBranch(1, 200)
+		sr.tracef("root LP and dive done: bound %.6f", bound)
+		rl.onFlow = nil
+		sr.stopped, sr.masterCap = false, 0
+	} else if len(rl.rows) > 0 && arcs <= limits.tree {
 		// Branch and price, warm-started with the flows of a short
 		// subgradient ascent (columns and a first incumbent).
 		sr.pool = &columnPool{seen: map[uint64][]int32{}}
 		// Master LPs may take about as much work as the flows: a few
 		// seconds of arithmetic at most, however many nodes that is.
-		sr.masterCap = 2e9
+		sr.masterCap = masterCapWork
 		rl.onFlow = func() { sr.pool.collect(rl) }
 		if _, ok := sr.ascend(sr.pi, min(100, sr.budget/4)); ok && sr.haveBest && !sr.interrupted() {
 			sr.quotaDive(sr.pi)
