@@ -38,6 +38,7 @@ type network struct {
 	moveCell  []int32 // per move arc: destination cell
 	moveCost  []float64
 	cellArcs  []int32 // the R arcs, for the base cost
+	pinned    []int32 // the classes of pinned teachers (one member each)
 }
 
 // class is a set of interchangeable movable teachers.
@@ -127,6 +128,11 @@ func buildNetwork(in *model.Instance) *network {
 		}
 	}
 	nt.classes = kept
+	for c, cl := range nt.classes {
+		if cl.pinned {
+			nt.pinned = append(nt.pinned, int32(c))
+		}
+	}
 	nodes := S*K + 1 + len(nt.classes)
 	g := flow.NewGraph(nodes, 3*S*K+len(nt.classes)+len(cands))
 	nt.g = g

@@ -86,6 +86,13 @@ func (s *search) offer() {
 	if !ok {
 		return
 	}
+	for _, c := range s.nt.pinned {
+		// A flow under contradictory bounds (lo > hi is clamped to keep the
+		// flow feasible) may drop a pin: never a plan.
+		if s.rl.y[c] < 1 {
+			return
+		}
+	}
 	if s.haveBest && zEst >= s.bestZ-1e-9*math.Max(1, math.Abs(s.bestZ)) {
 		return
 	}

@@ -1,6 +1,7 @@
 package solver
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -49,6 +50,35 @@ var policyVariants = []struct {
 		sc.Policy.Limits.MaxOutflowShare = nil
 		sc.Policy.Routes = []model.Route{{SameGroup: true}, {To: model.Selector{Category: []string{model.Rural}}}}
 	}},
+	{"pins_forbids", func(sc *model.Scenario) {
+		// Decisions taken on a plan of the county as it is: some of its
+		// moves pinned, some of its movers forbidden to move at all or to
+		// their destination, so the optimum must differ from that plan.
+		in, err := model.Compile(sc)
+		if err != nil {
+			panic(err)
+		}
+		res, err := Solve(context.Background(), in, &Settings{MaxSolves: 200})
+		if err != nil {
+			panic(err)
+		}
+		for i, m := range res.Moves {
+			t, to := sc.Teachers[m.Teacher].ID, sc.Schools[m.To].ID
+			switch i % 9 {
+			case 0:
+				// Only pins that keep the rules alone (spec §3: pins that
+				// break one mean there is no plan, a case of its own).
+				sc.Pins = append(sc.Pins, model.Pin{Teacher: t, To: to, Subject: in.Subjects[m.Subject]})
+				if in2, err := model.Compile(sc); err != nil || len(model.PinConflicts(in2)) > 0 {
+					sc.Pins = sc.Pins[:len(sc.Pins)-1]
+				}
+			case 3:
+				sc.Forbids = append(sc.Forbids, model.Forbid{Teacher: t})
+			case 6:
+				sc.Forbids = append(sc.Forbids, model.Forbid{Teacher: t, To: to})
+			}
+		}
+	}},
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -83,7 +113,7 @@ func TestPolicyVariantsAgainstCBC(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				t.Logf("teachers %d", len(in.Scenario.Teachers))
+				t.Logf("teachers %d, pins %d, forbids %d", len(in.Scenario.Teachers), len(in.Scenario.Pins), len(in.Scenario.Forbids))
 				opt, res := solveBoth(t, in)
 				matchOptimum(t, opt, res)
 			})

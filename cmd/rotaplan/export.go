@@ -34,7 +34,11 @@ arrays (a CSR matrix with row and column bounds, e.g. for scipy.optimize.milp).
 The optimum of the program is the optimal Z that plan finds. Move variables
 are named x_TEACHER_SCHOOL_SUBJECT; characters other than ASCII letters,
 digits and _ are written as u<hex>. The format defaults from the -o
-extension (.lp, .json), else MPS.`,
+extension (.lp, .json), else MPS.
+
+When the pins alone break a hard rule there is no plan (spec §3), even if
+other moves could repair the rule; the program could not say so, so export
+names the conflict, writes nothing and exits 3, as plan does.`,
 		Example: `  rotaplan export county.yaml -o county.mps && cbc county.mps solve solu county.sol
   rotaplan export county.yaml -o county.lp
   rotaplan export county.yaml -o county.json && python3 scripts/highs_milp.py county.json`,
@@ -70,6 +74,9 @@ func runExport(opts *exportOptions, st Streams) error {
 	in, err := opts.scenario.load(opts.path)
 	if err != nil {
 		return err
+	}
+	if c := model.PinConflicts(in); len(c) > 0 {
+		return noPlan(pinConflictError(c))
 	}
 	m := mip.Build(in)
 	if opts.output == "" {

@@ -52,6 +52,15 @@ func TestExportFileAndErrors(t *testing.T) {
 			t.Errorf("%s begins %q", ext, data[:min(30, len(data))])
 		}
 	}
+	// Pins that break H2 alone: no plan, so no model either.
+	none := filepath.Join(dir, "none.mps")
+	code, _, errs := invokeMain("export", planTiny, "--set", "pins[0].to=R1", "-o", none)
+	if code != ExitNoPlan || !strings.Contains(errs, "pinned: T05") {
+		t.Errorf("impossible pins: exit %d: %s", code, errs)
+	}
+	if _, err := os.Stat(none); !os.IsNotExist(err) {
+		t.Errorf("a model was written for impossible pins (%v)", err)
+	}
 	for _, args := range [][]string{
 		{"export", planTiny, "--format", "xlsx"},
 		{"export", "testdata/plan/nosuch.yaml"},
