@@ -39,7 +39,7 @@ const (
 
 // masterCapWork bounds the master LPs' multiply-adds in branch and price:
 // a few seconds of arithmetic, however many nodes that is.
-const masterCapWork = 2e9
+const masterCapWork = 4e9
 
 // Settings tune Solve. A nil *Settings means the defaults: no time limit,
 // prove optimality (Gap 0), no progress reports.

@@ -62,7 +62,7 @@ func (g *Graph) Solve() Status {
 	if g.hasBasis && g.boundsDirty {
 		g.shiftBounds()
 		if !g.recomputeTreeFlows() {
-			g.hasBasis = false
+			g.repairTree()
 		}
 	}
 	if g.hasBasis {
@@ -272,6 +272,127 @@ func (g *Graph) recomputeTreeFlows() bool {
 		}
 	}
 	return ok
+}
+
+// repairTree makes the tree a feasible basis again after bound changes
+// broke it: every tree arc whose flow would leave its bounds is set to the
+// nearest bound and leaves the tree, and its child hangs from the root by
+// its artificial arc, which carries what the arc cannot (at the big-M cost
+// when it comes from the root). The rest of the tree, and with it most of
+// the previous optimum, is kept; the pivots drive the artificial flow out
+// again, or leave it when the new bounds are infeasible. This is the
+// artificial-arc warm start of the primal network simplex (Ahuja, Magnanti
+// and Orlin, "Network Flows", 1993, §11.2, whose artificial start it
+// applies to the broken subtrees only). O(n + m).
+func (g *Graph) repairTree() {
+	n, m := g.n, g.m
+	excess := make([]int64, n+1)
+	copy(excess, g.sup)
+	for e := 0; e < m+n; e++ {
+		if g.state[e] == stateTree {
+			continue
+		}
+		if f := g.flow[e]; f != 0 {
+			excess[g.src[e]] -= f
+			excess[g.tgt[e]] += f
+		}
+	}
+	root := int32(n)
+	for u := g.revThread[root]; u != root; u = g.revThread[u] {
+		e, p := g.pred[u], g.parent[u]
+		f := excess[u]
+		if g.predDir[u] == dirDown {
+			f = -f
+		}
+		if f >= 0 && (g.capR[e] >= Inf || f <= g.capR[e]) {
+			g.flow[e] = f
+			excess[p] += excess[u]
+			continue
+		}
+		if int(e) < m {
+			// The arc leaves the tree at the bound nearest its flow.
+			var fb int64
+			g.state[e] = stateLower
+			if f > 0 {
+				fb = g.capR[e]
+				g.state[e] = stateUpper
+			}
+			g.flow[e] = fb
+			if g.predDir[u] == dirUp {
+				excess[u] -= fb
+				excess[p] += fb
+			} else {
+				excess[u] += fb
+				excess[p] -= fb
+			}
+		}
+		// u hangs from the root by its artificial arc, in the direction of
+		// its excess (an artificial pred arc just turns round).
+		a := int32(m) + u
+		g.parent[u], g.pred[u] = root, a
+		g.state[a] = stateTree
+		if r := excess[u]; r >= 0 {
+			g.src[a], g.tgt[a], g.predDir[u], g.flow[a] = u, root, dirUp, r
+		} else {
+			g.src[a], g.tgt[a], g.predDir[u], g.flow[a] = root, u, dirDown, -r
+		}
+		excess[root] += excess[u]
+	}
+	g.rebuildThread()
+}
+
+// rebuildThread recomputes the preorder thread, its reverse, the subtree
+// sizes and last successors from the parent array, visiting children in
+// the order of the old thread (so the result is deterministic). O(n).
+func (g *Graph) rebuildThread() {
+	n := g.n
+	root := int32(n)
+	first := make([]int32, n+1) // first child, -1 if none
+	last := make([]int32, n+1)
+	next := make([]int32, n+1) // next sibling
+	for i := range first {
+		first[i], last[i], next[i] = -1, -1, -1
+	}
+	for u := g.thread[root]; u != root; u = g.thread[u] {
+		p := g.parent[u]
+		if first[p] < 0 {
+			first[p] = u
+		} else {
+			next[last[p]] = u
+		}
+		last[p] = u
+	}
+	order := make([]int32, 0, n+1)
+	stack := []int32{root}
+	for len(stack) > 0 {
+		u := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		order = append(order, u)
+		// Push the children in reverse so that the first is visited first.
+		var kids []int32
+		for c := first[u]; c >= 0; c = next[c] {
+			kids = append(kids, c)
+		}
+		for i := len(kids) - 1; i >= 0; i-- {
+			stack = append(stack, kids[i])
+		}
+	}
+	for i, u := range order {
+		v := order[(i+1)%len(order)]
+		g.thread[u] = v
+		g.revThread[v] = u
+	}
+	for i := len(order) - 1; i >= 0; i-- {
+		u := order[i]
+		g.succNum[u] = 1
+		g.lastSucc[u] = u
+		for c := first[u]; c >= 0; c = next[c] {
+			g.succNum[u] += g.succNum[c]
+		}
+		if l := last[u]; l >= 0 {
+			g.lastSucc[u] = g.lastSucc[l]
+		}
+	}
 }
 
 // computePotentials sets pi from the tree so that every tree arc has zero
