@@ -43,9 +43,13 @@
 // the next Solve recomputes the potentials (O(n)) and continues pivoting from
 // the previous optimum; this is what makes repeated solves in a Lagrangian
 // loop cheap. After [Graph.SetCapacity], [Graph.SetLower] or [Graph.SetSupply]
-// the flows on the tree are recomputed for the old tree (O(n+m)); if they are
-// feasible the solve is warm too, otherwise it restarts from the artificial
-// basis. [Graph.AddArc] after a solve always causes a cold start.
+// the flows on the tree are recomputed for the old tree (O(n+m)); where a
+// tree arc's flow would leave its bounds, the arc is set to the nearest
+// bound and leaves the tree, and the subtree below it hangs from the root by
+// its artificial arc at the big-M cost, which the pivots drive out again.
+// The rest of the tree is kept, so these solves are warm too (a bound change
+// used to mean a cold start). [Graph.AddArc] after a solve always causes a
+// cold start.
 //
 // # Performance
 //
