@@ -351,7 +351,8 @@ func mostFractional(y []float64) int {
 // (more departures, for the quotas); mode 2 the one with the smallest
 // fraction to its floor; mode 3 (bulk) also fixes at once every class whose
 // LP departures are integers and the third of the fractional ones nearest
-// an integer, which takes a few LPs where the others take one per class.
+// an integer (the integral ones alone when that raises the LP bound), which
+// takes a few LPs where the others take one per class.
 func (s *search) dive(nd *node, res lpResult, maxDepth int, mode int) {
 	cur := nd
 	for depth := 0; depth < maxDepth && !s.timeUp(); depth++ {
@@ -415,17 +416,28 @@ func (s *search) dive(nd *node, res lpResult, maxDepth int, mode int) {
 			}
 			dist := func(k int) float64 { f := res.ystar[k] - math.Floor(res.ystar[k]); return math.Min(f, 1-f) }
 			slices.SortStableFunc(frac, func(a, b int) int { return cmp.Compare(dist(a), dist(b)) })
+			integral := slices.Clip(bulk)
 			for _, k := range frac[:len(frac)/3] {
 				r := int64(math.Round(res.ystar[k]))
 				bulk = append(bulk, bound{c: int32(k), lo: r, hi: r})
 			}
-			tries = append([][]bound{bulk}, tries...)
+			if len(bulk) > len(integral) {
+				tries = append([][]bound{bulk, integral}, tries...)
+			} else {
+				tries = append([][]bound{integral}, tries...)
+			}
 		}
+		guarded := mode == 3 && len(tries) == 4 // the first try rounds fractional classes too
 		var next lpResult
-		for _, fix := range tries {
+		for i, fix := range tries {
 			child := &node{id: -1, lb: res.lb, pi: res.pi, extra: cur.extra,
 				bounds: append(slices.Clip(cur.bounds), fix...)}
 			next = s.nodeLP(child)
+			if guarded && i == 0 && (next.status != lpSolved || next.lb > res.lb+1e-9*math.Max(1, math.Abs(res.lb))) {
+				// Rounding the fractional classes raised the LP bound:
+				// fix the integral ones alone.
+				continue
+			}
 			if next.status != lpInfeasible {
 				cur = child
 				break
