@@ -44,13 +44,7 @@ func (s *search) cutUnits() []*unitRange {
 		return s.cutRanges
 	}
 	rl := s.rl
-	sc := s.in.Scenario
-	bySchool := make([][]int32, len(sc.Schools))
-	size := make([]int, len(sc.Schools))
-	for c, cl := range s.nt.classes {
-		bySchool[cl.school] = append(bySchool[cl.school], int32(c))
-		size[cl.school] += len(cl.members)
-	}
+	bySchool := s.classesBySchool()
 	s.cutRanges = []*unitRange{}
 	for i, u := range s.in.Units {
 		ur := &unitRange{countRow: int(rl.unitRows[i][0]), bbRow: int(rl.unitRows[i][1]), q: u.Target, share: u.BackboneShare, seen: map[[3]float64]bool{}}
@@ -59,7 +53,10 @@ func (s *search) cutUnits() []*unitRange {
 		}
 		for _, sch := range u.Schools {
 			ur.cs = append(ur.cs, bySchool[sch]...)
-			m := size[sch]
+			m := 0
+			for _, c := range bySchool[sch] {
+				m += len(s.nt.classes[c].members)
+			}
 			if cap := s.in.OutflowCap[sch]; cap >= 0 {
 				m = min(m, cap)
 			}
