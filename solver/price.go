@@ -229,6 +229,8 @@ func (s *search) nodeLP(nd *node) lpResult {
 		res.lb = math.Max(res.lb, L)
 		return L, true
 	}
+	// pruned: the node's bound reached the incumbent.
+	pruned := func() bool { return s.haveBest && res.lb >= s.bestZ-s.pruneTol() }
 	addColumn := func(j int) {
 		elig = append(elig, j)
 		ml.costs = append(ml.costs, s.pool.costs[j])
@@ -267,7 +269,7 @@ func (s *search) nodeLP(nd *node) lpResult {
 				priced = true
 			}
 		}
-		if s.haveBest && res.lb >= s.bestZ-s.pruneTol() {
+		if pruned() {
 			res.status = lpPruned
 			return res
 		}
@@ -282,7 +284,7 @@ func (s *search) nodeLP(nd *node) lpResult {
 		if !ok {
 			break
 		}
-		if s.haveBest && res.lb >= s.bestZ-s.pruneTol() {
+		if pruned() {
 			res.status = lpPruned
 			return res
 		}
@@ -391,6 +393,7 @@ func (s *search) dive(nd *node, res lpResult, maxDepth int, mode int) {
 			alt = v + 1
 		}
 		tries := [][]bound{{{c: int32(c), lo: v, hi: v}}, {{c: int32(c), lo: alt, hi: alt}}}
+		roundsFractional := false // the first try also rounds fractional classes (bulk)
 		if mode == 3 {
 			// Bulk: also every class whose LP departures are integers and
 			// the third of the fractional ones nearest an integer, rounded;
@@ -421,19 +424,19 @@ func (s *search) dive(nd *node, res lpResult, maxDepth int, mode int) {
 				r := int64(math.Round(res.ystar[k]))
 				bulk = append(bulk, bound{c: int32(k), lo: r, hi: r})
 			}
-			if len(bulk) > len(integral) {
+			roundsFractional = len(bulk) > len(integral)
+			if roundsFractional {
 				tries = append([][]bound{bulk, integral}, tries...)
 			} else {
 				tries = append([][]bound{integral}, tries...)
 			}
 		}
-		guarded := mode == 3 && len(tries) == 4 // the first try rounds fractional classes too
 		var next lpResult
 		for i, fix := range tries {
 			child := &node{id: -1, lb: res.lb, pi: res.pi, extra: cur.extra,
 				bounds: append(slices.Clip(cur.bounds), fix...)}
 			next = s.nodeLP(child)
-			if guarded && i == 0 && (next.status != lpSolved || next.lb > res.lb+1e-9*math.Max(1, math.Abs(res.lb))) {
+			if roundsFractional && i == 0 && (next.status != lpSolved || next.lb > res.lb+1e-9*math.Max(1, math.Abs(res.lb))) {
 				// Rounding the fractional classes raised the LP bound:
 				// fix the integral ones alone.
 				continue
@@ -499,28 +502,7 @@ func (s *search) priceAndBranch(maxNodes, diveDepth int) (lb float64, complete b
 		}
 		nd := open[0]
 		open = open[1:]
-		res := s.nodeLP(nd)
-		{
-			// Cut rounds: the envelope facets of the quota units the LP
-			// breaks, until none is left (cuts are valid everywhere, so
-			// those found at a node serve every node after it).
-			rounds := 3
-			if nd.id == 0 {
-				rounds = maxCutRounds
-			}
-			for round := 0; round < rounds && res.status == lpSolved && !s.timeUp(); round++ {
-				n := s.separateCuts(res.ystar, res.slack)
-				if n > 0 {
-					s.tracef("node %d: %d envelope cuts at bound %.6f", nd.id, n, res.lb)
-				}
-				if n == 0 {
-					break
-				}
-				nd.pi = append(slices.Clip(res.pi), make([]float64, n)...)
-				nd.lb = res.lb
-				res = s.nodeLP(nd)
-			}
-		}
+		res := s.cutRounds(nd, s.nodeLP(nd))
 		if nd.id == 0 {
 			s.tracef("root LP: status %d, bound %.6f", res.status, res.lb)
 		}
@@ -662,6 +644,28 @@ func (s *search) fixByReducedCost(pi []float64) int {
 	s.rootBounds = append(s.rootBounds, fix...)
 	s.setBounds(nil)
 	return len(fix)
+}
+
+// cutRounds adds the envelope facets that the node's LP res breaks and
+// solves the LP again, until none is left (at most maxCutRounds at the
+// root, 3 elsewhere). Cuts are valid everywhere, so those found at a node
+// serve every node after it.
+func (s *search) cutRounds(nd *node, res lpResult) lpResult {
+	rounds := 3
+	if nd.id == 0 {
+		rounds = maxCutRounds
+	}
+	for round := 0; round < rounds && res.status == lpSolved && !s.timeUp(); round++ {
+		n := s.separateCuts(res.ystar, res.slack)
+		if n == 0 {
+			break
+		}
+		s.tracef("node %d: %d envelope cuts at bound %.6f", nd.id, n, res.lb)
+		nd.pi = append(slices.Clip(res.pi), make([]float64, n)...)
+		nd.lb = res.lb
+		res = s.nodeLP(nd)
+	}
+	return res
 }
 
 // maxCutRounds bounds the rounds of envelope cuts at the root.
