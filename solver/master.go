@@ -39,8 +39,18 @@ type masterLP struct {
 	work int64
 	// basis is the last optimal basis (nil before the first solve): the
 	// next solve starts from it, so add columns between solves, never
-	// remove or change them.
+	// remove or change them. A caller may also set it before the first
+	// solve (a node's master warm-started from its parent's basis, see
+	// warmBasis); it is then checked, repaired or dropped.
 	basis []int
+	// excluded marks columns that must end at λ = 0 (they break the
+	// node's bounds but are basic in the parent's basis the master starts
+	// from): a first phase drives them out, and they never enter again.
+	excluded []bool
+	// fresh lists rows whose basis entry is a guess (rows the parent did
+	// not have): the logical, swapped for the row's slack when the start
+	// breaks the row.
+	fresh []int
 }
 
 // masterSolution is an optimal basic solution of the master and its duals.
@@ -193,10 +203,62 @@ func (lp *masterLP) solveFrom() (*masterSolution, error) {
 		lp.basis = nil
 		return nil, err
 	}
+	if len(lp.fresh) > 0 {
+		// A guessed logical whose row the start breaks: its value is
+		// negative, while the row's slack takes the same value with the
+		// opposite sign (the rows are appended, so the basis stays block
+		// triangular and nonsingular).
+		raw := func(i int) float64 {
+			var s float64
+			row := binv[i*M : (i+1)*M]
+			for k := range M {
+				s += row[k] * rhs[k]
+			}
+			return s
+		}
+		swapped := false
+		for _, r := range lp.fresh {
+			for i, v := range basis {
+				if v == m+r && raw(i) < 0 {
+					inBasis[v] = false
+					basis[i] = r
+					inBasis[r] = true
+					swapped = true
+				}
+			}
+		}
+		lp.fresh = nil
+		if swapped {
+			if err := refactor(); err != nil {
+				lp.basis = nil
+				return nil, err
+			}
+		}
+	}
+	excluded := func(v int) bool {
+		return v >= 2*m && lp.excluded != nil && lp.excluded[v-2*m]
+	}
 	y := make([]float64, M)
 	d := make([]float64, M)
 	cB := make([]float64, M)
 	const tol = 1e-9
+	// Phase 1 (only when an excluded column is basic above 0): minimize
+	// the excluded columns' sum, from the given basis, which is feasible.
+	phase1 := false
+	for i, v := range basis {
+		if excluded(v) && xB[i] > tol {
+			phase1 = true
+		}
+	}
+	phaseCost := func(v int) float64 {
+		if phase1 {
+			if excluded(v) {
+				return 1
+			}
+			return 0
+		}
+		return cost(v)
+	}
 	degenerate := 0
 	maxPivots := 50 * (nv + M)
 	for pivots := 0; ; pivots++ {
@@ -206,7 +268,7 @@ func (lp *masterLP) solveFrom() (*masterSolution, error) {
 		}
 		// Duals y = c_B B^-1.
 		for i, v := range basis {
-			cB[i] = cost(v)
+			cB[i] = phaseCost(v)
 		}
 		clear(y)
 		for i := range M {
@@ -220,26 +282,26 @@ func (lp *masterLP) solveFrom() (*masterSolution, error) {
 		bland := degenerate > 30
 		enter, best := -1, -tol
 		for v := range nv {
-			if inBasis[v] {
+			if inBasis[v] || excluded(v) {
 				continue
 			}
-			var rc float64
+			rc := phaseCost(v)
 			switch {
 			case v < m:
-				rc = lp.hi[v] + y[v]
+				rc += y[v]
 				for _, l := range linked[v] {
 					rc += l.coef * y[l.row]
 				}
 			case v < 2*m:
-				rc = -y[v-m]
+				rc -= y[v-m]
 			default:
 				j := v - 2*m
-				rc = lp.costs[j] - y[m]
+				rc -= y[m]
 				for r, a := range lp.acts[j] {
 					rc -= y[r] * a
 				}
 			}
-			scale := 1 + math.Abs(cost(v))
+			scale := 1 + math.Abs(phaseCost(v))
 			if rc < best*scale {
 				enter, best = v, rc/scale
 				if bland {
@@ -248,6 +310,16 @@ func (lp *masterLP) solveFrom() (*masterSolution, error) {
 			}
 		}
 		if enter < 0 {
+			if phase1 {
+				for i, v := range basis {
+					if excluded(v) && xB[i] > 1e-7 {
+						lp.basis = nil
+						return nil, errors.New("master LP: the excluded columns cannot leave")
+					}
+				}
+				phase1, degenerate = false, 0
+				continue
+			}
 			break
 		}
 		lp.work += int64(M) * int64(nv+3*M)
@@ -289,6 +361,16 @@ func (lp *masterLP) solveFrom() (*masterSolution, error) {
 			}
 			if leave >= 0 {
 				ratio = math.Max(0, xB[leave]/d[leave])
+			}
+		}
+		if !phase1 {
+			// An excluded column left basic at 0 is fixed there: it
+			// blocks at once a step that would raise it.
+			for i, v := range basis {
+				if excluded(v) && d[i] < -tol {
+					leave, ratio = i, 0
+					break
+				}
 			}
 		}
 		if leave < 0 {

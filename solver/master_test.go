@@ -3,6 +3,7 @@ package solver
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -154,5 +155,106 @@ func TestMasterLPAgainstGonum(t *testing.T) {
 		if math.Abs(dualVal-want) > 1e-6*math.Max(1, math.Abs(want)) {
 			t.Fatalf("trial %d: dual value %g, optimum %g", trial, dualVal, want)
 		}
+	}
+}
+
+// TestMasterWarmFromParent starts a child master from its parent's optimal
+// basis, as branch and price does: some of the parent's columns are
+// excluded (they break the child's bounds) and a branching row is
+// appended. The optimum must equal a cold solve of the child's master
+// without the excluded columns, and no excluded column may carry weight.
+func TestMasterWarmFromParent(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 3))
+	phase1 := 0
+	for trial := range 400 {
+		m, n := 1+r.IntN(7), 2+r.IntN(25)
+		parent := &masterLP{b: make([]float64, m), hi: make([]float64, m), links: make([][]link, m)}
+		for i := range m {
+			parent.b[i] = float64(r.IntN(9) - 4)
+			parent.hi[i] = float64(1 + r.IntN(50))
+		}
+		var full [][]float64
+		for range n {
+			a := make([]float64, m+1) // the last entry: the branching row's activity
+			for i := range a {
+				a[i] = float64(r.IntN(11) - 5)
+			}
+			parent.costs = append(parent.costs, float64(r.IntN(200)-100))
+			parent.acts = append(parent.acts, a[:m:m])
+			full = append(full, a)
+		}
+		psol, err := parent.solve()
+		if err != nil {
+			t.Fatalf("trial %d: parent: %v", trial, err)
+		}
+		// The child: one more row (b, hi), and a random part of the
+		// columns excluded, always one basic column when there is one.
+		b, hi := float64(r.IntN(5)-2), 40.0
+		excluded := make([]bool, n)
+		for j := range n {
+			excluded[j] = r.IntN(4) == 0
+		}
+		for j, l := range psol.Lambda {
+			if l > 1e-9 && r.IntN(2) == 0 {
+				excluded[j] = true
+				break
+			}
+		}
+		ok := false
+		for j := range n {
+			ok = ok || !excluded[j]
+		}
+		if !ok {
+			excluded[0] = false
+		}
+		childOf := func(keep func(j int) bool) *masterLP {
+			ch := &masterLP{b: append(slices.Clone(parent.b), b), hi: append(slices.Clone(parent.hi), hi), links: make([][]link, m+1)}
+			for j := range n {
+				if keep(j) {
+					ch.costs = append(ch.costs, parent.costs[j])
+					ch.acts = append(ch.acts, full[j])
+				}
+			}
+			return ch
+		}
+		cold, err := childOf(func(j int) bool { return !excluded[j] }).solve()
+		if err != nil {
+			t.Fatalf("trial %d: cold: %v", trial, err)
+		}
+		warm := childOf(func(int) bool { return true })
+		warm.excluded = excluded
+		for _, v := range parent.basis {
+			switch {
+			case v < m:
+				warm.basis = append(warm.basis, v)
+			case v < 2*m:
+				warm.basis = append(warm.basis, v+1)
+			default:
+				warm.basis = append(warm.basis, v+2)
+			}
+		}
+		warm.basis = append(warm.basis, 2*m+1) // the new row's logical, a guess
+		warm.fresh = []int{m}
+		for _, v := range parent.basis {
+			if v >= 2*m && excluded[v-2*m] && psol.Lambda[v-2*m] > 1e-9 {
+				phase1++
+				break
+			}
+		}
+		wsol, err := warm.solve()
+		if err != nil {
+			t.Fatalf("trial %d: warm: %v", trial, err)
+		}
+		if math.Abs(wsol.Value-cold.Value) > 1e-6*math.Max(1, math.Abs(cold.Value)) {
+			t.Fatalf("trial %d: warm %.9f, cold %.9f", trial, wsol.Value, cold.Value)
+		}
+		for j, l := range wsol.Lambda {
+			if excluded[j] && l > 1e-9 {
+				t.Fatalf("trial %d: excluded column %d has λ %g", trial, j, l)
+			}
+		}
+	}
+	if phase1 < 50 {
+		t.Errorf("only %d trials started with an excluded column in the basis", phase1)
 	}
 }

@@ -24,6 +24,7 @@ type node struct {
 	lb     float64   // bound inherited from the parent
 	depth  int
 	extra  []row // branching rows (branch and price)
+	warm   *warmBasis
 }
 
 type search struct {
