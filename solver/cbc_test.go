@@ -143,6 +143,11 @@ func TestEveryMethodAgainstCBC(t *testing.T) {
 		{"branch_and_price", sizeLimits{tree: 1 << 40, root: 1 << 40}},
 		{"root_lp", sizeLimits{tree: 0, root: 1 << 40}},
 		{"subgradient", sizeLimits{tree: 0, root: 0}},
+		// The same on sparse networks: every class starts with its
+		// cheapest moves, the rest are priced in.
+		{"branch_and_price_sparse", sizeLimits{tree: 1 << 40, root: 1 << 40, sparse: 1}},
+		{"root_lp_sparse", sizeLimits{tree: 0, root: 1 << 40, sparse: 1}},
+		{"subgradient_sparse", sizeLimits{tree: 0, root: 0, sparse: 1}},
 	}
 	for _, v := range []int{0, 1} { // standard, binding backbone shares
 		sc := gen.Generate(gen.Options{Schools: 14, Seed: uint64(1 + v)})

@@ -180,7 +180,7 @@ func (r *relaxation) evaluate(pi []float64) (float64, bool) {
 		}
 	}
 	r.solves++
-	if g.Solve() != flow.Optimal {
+	if r.nt.solve() != flow.Optimal {
 		return math.Inf(-1), false
 	}
 	L := g.Cost()

@@ -1,6 +1,8 @@
 package solver
 
 import (
+	"cmp"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -39,6 +41,22 @@ type network struct {
 	moveCost  []float64
 	cellArcs  []int32 // the R arcs, for the base cost
 	pinned    []int32 // the classes of pinned teachers (one member each)
+	// arcs is the size of the whole network, outside moves included: it
+	// chooses the method and the work budget, so that pricing changes
+	// neither.
+	arcs int
+	// outside are the move arcs not in the graph yet (a sparse network, see
+	// buildNetwork), in class order; price moves those whose reduced cost
+	// is negative into the graph.
+	outside []moveArc
+	priced  int // move arcs priced into the graph so far
+	rounds  int // pricing rounds (solves of a sparse network)
+}
+
+// moveArc is an allowed move of a class's teachers into a cell.
+type moveArc struct {
+	class, cell int32
+	cost        float64
 }
 
 // class is a set of interchangeable movable teachers.
@@ -53,7 +71,13 @@ type class struct {
 // teacher: a cell with open posts, or one that a movable teacher of that
 // subject may leave (a swap). Moves into other cells break H2 whatever else
 // happens, so leaving them out loses nothing.
-func buildNetwork(in *model.Instance) *network {
+//
+// A network of more than maxMoves move arcs is sparse: each class starts
+// with its sparseMoves cheapest moves (km less wishes), and the others wait
+// outside the graph until their reduced cost turns negative (solve prices
+// them in), so every solve is still exact on the whole network. 0 means no
+// limit.
+func buildNetwork(in *model.Instance, maxMoves int) *network {
 	sc := in.Scenario
 	S, K, T := len(sc.Schools), in.K, len(sc.Teachers)
 	w := sc.Objective
@@ -95,10 +119,7 @@ func buildNetwork(in *model.Instance) *network {
 		}
 		nt.classes = append(nt.classes, class{school: in.Home[t], members: []int32{int32(t)}, pinned: in.Pin[t] >= 0, bb: in.Backbone[t]})
 	}
-	type cand struct {
-		class, cell int32
-		cost        float64
-	}
+	type cand = moveArc
 	var cands []cand
 	kept := nt.classes[:0]
 	for _, cl := range nt.classes {
@@ -157,15 +178,136 @@ func buildNetwork(in *model.Instance) *network {
 			g.SetLower(a, 1)
 		}
 	}
+	nt.arcs = g.NumArcs() + len(cands)
+	if maxMoves > 0 && len(cands) > maxMoves {
+		// Sparse: per class (cands are grouped by class) the cheapest
+		// moves, ties by cell, in; the rest outside, in their order.
+		var inside []cand
+		for lo := 0; lo < len(cands); {
+			hi := lo
+			for hi < len(cands) && cands[hi].class == cands[lo].class {
+				hi++
+			}
+			order := slices.Clone(cands[lo:hi])
+			slices.SortStableFunc(order, func(a, b cand) int { return cmp.Compare(a.cost, b.cost) })
+			if len(order) > sparseMoves {
+				cut := order[sparseMoves-1].cost
+				for _, c := range cands[lo:hi] {
+					if c.cost <= cut {
+						inside = append(inside, c)
+					} else {
+						nt.outside = append(nt.outside, c)
+					}
+				}
+			} else {
+				inside = append(inside, cands[lo:hi]...)
+			}
+			lo = hi
+		}
+		cands = inside
+		// An arc that never carries flow (capacity 0) with the largest
+		// outside cost: the flow's big-M, which grows with the largest
+		// cost in the graph, is then big enough for the whole network,
+		// so an infeasible flow whose potentials price no outside move
+		// is infeasible on the whole network too.
+		var maxOut float64
+		for _, c := range nt.outside {
+			maxOut = math.Max(maxOut, math.Abs(c.cost))
+		}
+		g.AddArc(nt.root, nt.root, 0, maxOut)
+	}
 	nt.moveFirst = g.NumArcs()
-	nt.moveClass = make([]int32, len(cands))
-	nt.moveCell = make([]int32, len(cands))
-	nt.moveCost = make([]float64, len(cands))
-	for i, c := range cands {
-		g.AddArc(S*K+1+int(c.class), int(c.cell), int64(len(nt.classes[c.class].members)), c.cost)
-		nt.moveClass[i], nt.moveCell[i], nt.moveCost[i] = c.class, c.cell, c.cost
+	for _, c := range cands {
+		nt.addMove(c)
 	}
 	return nt
+}
+
+// sparseMoves is how many moves per class a sparse network starts with (a
+// variable so that tests can start sparser); pricePerClass how many more a
+// class may take per pricing round.
+var sparseMoves = 12
+
+const pricePerClass = 2
+
+// addMove adds a move arc to the graph.
+func (nt *network) addMove(c moveArc) {
+	S, K := len(nt.in.Scenario.Schools), nt.in.K
+	nt.g.AddArc(S*K+1+int(c.class), int(c.cell), int64(len(nt.classes[c.class].members)), c.cost)
+	nt.moveClass = append(nt.moveClass, c.class)
+	nt.moveCell = append(nt.moveCell, c.cell)
+	nt.moveCost = append(nt.moveCost, c.cost)
+}
+
+// solve solves the flow on the whole network: on a sparse one it prices
+// the outside moves at the optimal potentials and solves again (warm)
+// until none has a negative reduced cost, which makes the flow optimal for
+// every move (Dantzig's column generation on the arcs; Ahuja, Magnanti and
+// Orlin, "Network Flows", 1993, §11.5 on candidate lists). An infeasible
+// flow is priced the same way: its potentials price the big-M problem,
+// whose big-M covers the outside moves too (see buildNetwork), so
+// infeasibility is never an artefact of the missing arcs.
+func (nt *network) solve() flow.Status {
+	g := nt.g
+	for {
+		st := g.Solve()
+		if len(nt.outside) == 0 || st == flow.Unbounded {
+			return st
+		}
+		S, K := len(nt.in.Scenario.Schools), nt.in.K
+		// Per class, its pricePerClass most negative moves: adding every
+		// negative one would fill the graph with moves that the
+		// potentials of the next solve no longer want.
+		kept := nt.outside[:0]
+		added := 0
+		var best [pricePerClass]int
+		var bestRC [pricePerClass]float64
+		for lo := 0; lo < len(nt.outside); {
+			cl := nt.outside[lo].class
+			hi := lo
+			nb := 0
+			pc := g.Potential(S*K + 1 + int(cl))
+			for ; hi < len(nt.outside) && nt.outside[hi].class == cl; hi++ {
+				c := nt.outside[hi]
+				rc := c.cost - pc + g.Potential(int(c.cell))
+				if rc >= -1e-7*max(1, math.Abs(c.cost)) {
+					continue
+				}
+				// insertion into the nb best so far, most negative first
+				k := nb
+				if nb < pricePerClass {
+					nb++
+				} else if rc >= bestRC[nb-1] {
+					continue
+				} else {
+					k = nb - 1
+				}
+				for ; k > 0 && bestRC[k-1] > rc; k-- {
+					best[k], bestRC[k] = best[k-1], bestRC[k-1]
+				}
+				best[k], bestRC[k] = hi, rc
+			}
+			slices.Sort(best[:nb])
+			next := 0
+			for i := lo; i < hi; i++ {
+				if next < nb && best[next] == i {
+					nt.addMove(nt.outside[i])
+					next++
+					added++
+				} else {
+					kept = append(kept, nt.outside[i])
+				}
+			}
+			lo = hi
+		}
+		clear(nt.outside[len(kept):])
+		nt.outside = kept
+		nt.priced += added
+		nt.rounds++
+		if added == 0 {
+			return st
+		}
+	}
 }
 
 // lower and upper are the default bounds of a class's departures.

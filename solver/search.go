@@ -446,6 +446,7 @@ func (s *search) run(rootIters, nodeIters, maxNodes int) float64 {
 			s.quotaDive(nd.pi)
 		}
 		lb = math.Max(lb, nd.lb)
+		s.tracef("subgradient node %d depth %d: bound %.6f", nd.id, nd.depth, lb)
 		if s.settings.Progress != nil {
 			s.settings.Progress(Progress{Elapsed: time.Since(s.start), Phase: "branch and bound", Objective: s.bestZ, Bound: lb, Nodes: s.nodes})
 		}

@@ -37,6 +37,10 @@ const (
 	rootLPSolves = 2000
 )
 
+// sparseArcs is the most move arcs a network holds in full; above it the
+// moves are priced into the graph as needed (network.solve).
+const sparseArcs = 400_000
+
 // masterCapWork bounds the master LPs' multiply-adds in branch and price:
 // a few seconds of arithmetic, however many nodes that is.
 const masterCapWork = 4e9
@@ -89,13 +93,14 @@ type Result struct {
 // and nodes is bounded by the defaults below, never by the clock unless
 // Settings.TimeLimit is set, so results are deterministic.
 func Solve(ctx context.Context, in *model.Instance, s *Settings) (*Result, error) {
-	return solve(ctx, in, s, sizeLimits{priceArcs, rootLPArcs})
+	return solve(ctx, in, s, sizeLimits{priceArcs, rootLPArcs, sparseArcs})
 }
 
 // sizeLimits choose the method by the network's arcs: branch and price up
-// to tree, its root LP alone up to root, the subgradient search above.
-// Tests lower them to run every path on small instances.
-type sizeLimits struct{ tree, root int }
+// to tree, its root LP alone up to root, the subgradient search above; a
+// network of more than sparse move arcs is priced (buildNetwork). Tests
+// lower them to run every path on small instances.
+type sizeLimits struct{ tree, root, sparse int }
 
 func solve(ctx context.Context, in *model.Instance, s *Settings, limits sizeLimits) (*Result, error) {
 	var set Settings
@@ -108,7 +113,7 @@ func solve(ctx context.Context, in *model.Instance, s *Settings, limits sizeLimi
 	if c := model.PinConflicts(in); len(c) > 0 {
 		return &Result{Status: Infeasible, Conflicts: c, Bound: math.Inf(1), Objective: math.Inf(1)}, nil
 	}
-	nt := buildNetwork(in)
+	nt := buildNetwork(in, limits.sparse)
 	rl := newRelaxation(nt)
 	sr := newSearch(ctx, set, nt, rl)
 	maxNodes := set.MaxNodes
@@ -121,13 +126,13 @@ func solve(ctx context.Context, in *model.Instance, s *Settings, limits sizeLimi
 		// on the machine: 20,000 warm flow solves on networks of up to 15,000
 		// arcs (enough to prove optimality on county-sized scenarios), then
 		// shrinking with the size to the power 1.5, at least 100.
-		arcs := float64(max(1, nt.g.NumArcs()))
+		arcs := float64(max(1, nt.arcs))
 		sr.budget = int(max(100, min(20000, 20000*math.Pow(15000/arcs, 1.5))))
 	}
-	sr.large = nt.g.NumArcs() > limits.root
+	sr.large = nt.arcs > limits.root
 	sr.pi = make([]float64, len(rl.rows))
 	var bound float64
-	arcs := nt.g.NumArcs()
+	arcs := nt.arcs
 	if len(rl.rows) > 0 && arcs > limits.tree && arcs <= limits.root {
 		// Too big for the tree, not for its root: the LP relaxation by
 		// column generation (a far better bound than the subgradient's),

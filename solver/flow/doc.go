@@ -48,8 +48,10 @@
 // bound and leaves the tree, and the subtree below it hangs from the root by
 // its artificial arc at the big-M cost, which the pivots drive out again.
 // The rest of the tree is kept, so these solves are warm too (a bound change
-// used to mean a cold start). [Graph.AddArc] after a solve always causes a
-// cold start.
+// used to mean a cold start). Arcs added by [Graph.AddArc] after a solve
+// start at flow 0 outside the tree, which keeps the basis feasible, so the
+// next Solve is warm as well: a network can be grown by pricing (solve on
+// some arcs, add those whose reduced cost is negative, solve again).
 //
 // # Performance
 //

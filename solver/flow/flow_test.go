@@ -572,26 +572,80 @@ func TestWarmStartBounds(t *testing.T) {
 	}
 }
 
+// TestAddArcAfterSolve grows networks as pricing does: solve on part of
+// the arcs, add batches of arcs (some between bound and cost changes, some
+// read before the next solve), solve again. Every re-solve must be warm and
+// optimal, with the cost of a cold solve of the same network.
 func TestAddArcAfterSolve(t *testing.T) {
 	r := rand.New(rand.NewPCG(4, 4))
-	in := mediumInstance(r, 50, 400, true)
-	g := in.graph()
-	if st := g.Solve(); st != Optimal {
-		t.Fatal(st)
+	warm := 0
+	for trial := range 40 {
+		full := mediumInstance(r, 20+r.IntN(80), 200+r.IntN(800), trial%2 == 0)
+		// Start with the arcs that carry supply routes (so it stays feasible) and a third of the rest.
+		in := &instance{n: full.n, supply: full.supply}
+		var later []int
+		for a := range full.from {
+			if full.upper[a] > 0 && r.IntN(3) == 0 || trial%2 == 0 && a < 5 {
+				in.from = append(in.from, full.from[a])
+				in.to = append(in.to, full.to[a])
+				in.lower = append(in.lower, 0)
+				in.upper = append(in.upper, full.upper[a])
+				in.cost = append(in.cost, full.cost[a])
+			} else {
+				later = append(later, a)
+			}
+		}
+		g := in.graph()
+		st0 := g.Solve()
+		for round := 0; len(later) > 0; round++ {
+			k := min(len(later), 1+r.IntN(len(later)))
+			for _, a := range later[:k] {
+				id := g.AddArc(full.from[a], full.to[a], full.upper[a], full.cost[a])
+				if id != len(in.from) {
+					t.Fatalf("trial %d: AddArc returned %d, want %d", trial, id, len(in.from))
+				}
+				in.from = append(in.from, full.from[a])
+				in.to = append(in.to, full.to[a])
+				in.lower = append(in.lower, 0)
+				in.upper = append(in.upper, full.upper[a])
+				in.cost = append(in.cost, full.cost[a])
+				if f := g.Flow(id); f != 0 {
+					t.Fatalf("trial %d: a new arc carries %d before the solve", trial, f)
+				}
+			}
+			later = later[k:]
+			if round%2 == 1 {
+				a := r.IntN(len(in.from))
+				in.cost[a] = -in.cost[a]
+				g.SetCost(a, in.cost[a])
+				b := r.IntN(len(in.from))
+				in.upper[b] = int64(r.IntN(4))
+				g.SetCapacity(b, in.upper[b])
+			}
+			had := g.hasBasis
+			st := g.Solve()
+			if had && g.Warm() {
+				warm++
+			} else if had {
+				t.Errorf("trial %d round %d: cold after adding arcs", trial, round)
+			}
+			cold := in.graph()
+			if cst := cold.Solve(); cst != st {
+				t.Fatalf("trial %d round %d: grown %v, cold %v", trial, round, st, cst)
+			}
+			if st != Optimal {
+				continue
+			}
+			if math.Abs(g.Cost()-cold.Cost()) > 1e-6*max(1, math.Abs(cold.Cost())) {
+				t.Fatalf("trial %d round %d: grown cost %.9g, cold %.9g", trial, round, g.Cost(), cold.Cost())
+			}
+			certify(t, in, g)
+		}
+		_ = st0
 	}
-	for range 20 {
-		u, v := r.IntN(in.n), r.IntN(in.n)
-		in.from = append(in.from, u)
-		in.to = append(in.to, v)
-		in.lower = append(in.lower, 0)
-		in.upper = append(in.upper, 3)
-		in.cost = append(in.cost, -20)
-		g.AddArc(u, v, 3, -20)
+	if warm < 40 {
+		t.Errorf("only %d warm re-solves after adding arcs", warm)
 	}
-	if st := g.Solve(); st != Optimal {
-		t.Fatal(st)
-	}
-	certify(t, in, g)
 }
 
 func TestDeterministic(t *testing.T) {

@@ -77,6 +77,12 @@ type Graph struct {
 	predDir   []int8
 	dirty     []int32 // scratch for the tree update
 
+	// Arcs added while a basis is kept: their ends and costs wait here
+	// until flush moves the artificial arcs up to make room (one pass for
+	// any number of added arcs).
+	pendSrc, pendTgt []int32
+	pendCost         []float64
+
 	hasBasis    bool // tree arrays describe a spanning tree for the current arc set
 	boundsDirty bool // bounds or supplies changed since the basis was computed
 	nextArc     int  // block search position
@@ -119,8 +125,11 @@ func (g *Graph) NumArcs() int { return g.m }
 
 // AddArc adds an arc from → to with lower bound 0, the given capacity (>= 0;
 // Inf or more means uncapacitated) and cost, and returns its id (0, 1, ...).
-// Self-loops and parallel arcs are allowed. Adding an arc after a solve
-// discards the basis: the next Solve is cold.
+// Self-loops and parallel arcs are allowed. Adding arcs after a solve keeps
+// the basis: a new arc starts at flow 0 outside the tree, which changes no
+// node's balance, so the next Solve is warm (this is how a network is grown
+// by pricing: solve on part of the arcs, add those whose reduced cost is
+// negative, solve again).
 func (g *Graph) AddArc(from, to int, capacity int64, cost float64) int {
 	if from < 0 || from >= g.n || to < 0 || to >= g.n {
 		panic(fmt.Sprintf("flow: AddArc(%d, %d): node out of range [0, %d)", from, to, g.n))
@@ -130,6 +139,16 @@ func (g *Graph) AddArc(from, to int, capacity int64, cost float64) int {
 	}
 	if g.m >= 1<<31-2-g.n {
 		panic("flow: too many arcs")
+	}
+	if g.hasBasis && len(g.src) == g.m-len(g.pendSrc)+g.n {
+		g.pendSrc = append(g.pendSrc, int32(from))
+		g.pendTgt = append(g.pendTgt, int32(to))
+		g.pendCost = append(g.pendCost, cost)
+		g.lower = append(g.lower, 0)
+		g.upper = append(g.upper, min(capacity, Inf))
+		g.m++
+		g.solved = false
+		return g.m - 1
 	}
 	// drop the artificial arcs, if any
 	g.src, g.tgt, g.cost = g.src[:g.m], g.tgt[:g.m], g.cost[:g.m]
@@ -144,8 +163,49 @@ func (g *Graph) AddArc(from, to int, capacity int64, cost float64) int {
 	return g.m - 1
 }
 
+// flush makes room for the arcs added since the last solve: the artificial
+// arcs, stored after the user's, move up by their number (O(m+n) once for
+// any number of added arcs), and the tree's references to them follow.
+func (g *Graph) flush() {
+	k := len(g.pendSrc)
+	if k == 0 {
+		return
+	}
+	n, m := g.n, g.m
+	m0 := m - k
+	g.src = grow(g.src, m+n)
+	g.tgt = grow(g.tgt, m+n)
+	g.cost = grow(g.cost, m+n)
+	g.capR = grow(g.capR, m+n)
+	g.flow = grow(g.flow, m+n)
+	g.state = grow(g.state, m+n)
+	copy(g.src[m:], g.src[m0:m0+n])
+	copy(g.tgt[m:], g.tgt[m0:m0+n])
+	copy(g.cost[m:], g.cost[m0:m0+n])
+	copy(g.capR[m:], g.capR[m0:m0+n])
+	copy(g.flow[m:], g.flow[m0:m0+n])
+	copy(g.state[m:], g.state[m0:m0+n])
+	copy(g.src[m0:], g.pendSrc)
+	copy(g.tgt[m0:], g.pendTgt)
+	copy(g.cost[m0:], g.pendCost)
+	for a := m0; a < m; a++ {
+		g.capR[a] = g.upper[a] // lower bound 0
+		g.flow[a] = 0
+		g.state[a] = stateLower
+	}
+	for v := range g.pred {
+		if g.pred[v] >= int32(m0) {
+			g.pred[v] += int32(k)
+		}
+	}
+	g.pendSrc, g.pendTgt, g.pendCost = g.pendSrc[:0], g.pendTgt[:0], g.pendCost[:0]
+}
+
 // Arc returns the end nodes of arc a.
-func (g *Graph) Arc(a int) (from, to int) { return int(g.src[a]), int(g.tgt[a]) }
+func (g *Graph) Arc(a int) (from, to int) {
+	g.flush()
+	return int(g.src[a]), int(g.tgt[a])
+}
 
 // SetSupply sets the supply of node v: b > 0 is a source, b < 0 a sink. The
 // supplies must sum to zero; with all supplies zero the problem is a
@@ -167,12 +227,16 @@ func (g *Graph) SetCost(a int, c float64) {
 	if a < 0 || a >= g.m {
 		panic("flow: arc out of range")
 	}
+	g.flush()
 	g.cost[a] = c
 	g.solved = false
 }
 
 // Cost of arc a as last set.
-func (g *Graph) ArcCost(a int) float64 { return g.cost[a] }
+func (g *Graph) ArcCost(a int) float64 {
+	g.flush()
+	return g.cost[a]
+}
 
 // SetCapacity changes the capacity (upper bound) of arc a; c >= 0, Inf or more
 // means uncapacitated. Setting it to 0 forbids the arc.
@@ -220,6 +284,7 @@ func (g *Graph) Flow(a int) int64 {
 	if !g.hasBasis {
 		return 0
 	}
+	g.flush()
 	return g.flow[a] + g.lower[a]
 }
 
@@ -240,6 +305,7 @@ func (g *Graph) Potential(v int) float64 {
 
 // ReducedCost returns cost(a) − Potential(from) + Potential(to).
 func (g *Graph) ReducedCost(a int) float64 {
+	g.flush()
 	if !g.hasBasis {
 		return g.cost[a]
 	}

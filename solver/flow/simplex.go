@@ -17,6 +17,7 @@ const blockFactor = 0.2
 // Complexity: O(√m) pricing plus an O(n) worst-case tree update per pivot;
 // memory O(n+m) allocated once (the first Solve) and reused afterwards.
 func (g *Graph) Solve() Status {
+	g.flush()
 	g.pivots = 0
 	g.warm = false
 	g.total = 0

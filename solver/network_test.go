@@ -1,0 +1,138 @@
+package solver
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"rotaplan/gen"
+	"rotaplan/model"
+)
+
+// TestSparseNetworkExact holds a sparse network (each class starting with
+// its cheapest moves, the rest priced in) to the full one: the same
+// Lagrangian value at random multipliers and under random departure bounds,
+// including bounds that leave no flow, while the sparse graph keeps fewer
+// move arcs.
+func TestSparseNetworkExact(t *testing.T) {
+	sc := gen.Generate(gen.Options{Schools: 25, Seed: 9})
+	policyVariants[1].apply(sc) // binding backbone shares: more rows
+	in, err := model.Compile(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	full := buildNetwork(in, 0)
+	defer func(k int) { sparseMoves = k }(sparseMoves)
+	sparseMoves = 1 // one move per class to start with: forced departures soon need the others
+	sparse := buildNetwork(in, 1)
+	if len(full.outside) != 0 || len(sparse.outside) == 0 {
+		t.Fatalf("outside moves: full %d, sparse %d", len(full.outside), len(sparse.outside))
+	}
+	rf, rs := newRelaxation(full), newRelaxation(sparse)
+	r := rand.New(rand.NewPCG(3, 5))
+	infeasible := 0
+	for trial := range 60 {
+		pi := make([]float64, len(rf.rows))
+		for i := range pi {
+			if r.IntN(2) == 0 {
+				pi[i] = r.Float64() * rf.rows[i].hi
+			}
+		}
+		// Bounds as branching and the heuristics set them.
+		for _, nt := range []*network{full, sparse} {
+			for c := range nt.classes {
+				nt.g.SetLower(int(nt.dep[c]), nt.lower(c))
+				nt.g.SetCapacity(int(nt.dep[c]), nt.upper(c))
+			}
+		}
+		rb := rand.New(rand.NewPCG(uint64(trial), 1))
+		for range trial % 7 * 5 {
+			c := rb.IntN(len(full.classes))
+			hi := int64(rb.IntN(int(full.upper(c)) + 1))
+			lo := max(full.lower(c), hi-int64(rb.IntN(2)))
+			if rb.IntN(9) == 0 {
+				lo = full.upper(c) // may force more departures than the cells take
+			}
+			for _, nt := range []*network{full, sparse} {
+				nt.g.SetCapacity(int(nt.dep[c]), max(hi, lo))
+				nt.g.SetLower(int(nt.dep[c]), lo)
+			}
+		}
+		if trial%3 == 2 {
+			// Many classes all leaving: the cells their cheapest moves
+			// reach fill up, and only moves still outside can place them.
+			for c := range full.classes {
+				if rb.IntN(12) < trial%4 {
+					for _, nt := range []*network{full, sparse} {
+						nt.g.SetLower(int(nt.dep[c]), 1)
+					}
+				}
+			}
+		}
+		Lf, okf := rf.evaluate(pi)
+		Ls, oks := rs.evaluate(pi)
+		if okf != oks {
+			t.Fatalf("trial %d: full feasible %v, sparse %v", trial, okf, oks)
+		}
+		if !okf {
+			infeasible++
+			continue
+		}
+		if math.Abs(Lf-Ls) > 1e-6*math.Max(1, math.Abs(Lf)) {
+			t.Fatalf("trial %d: L full %.9f, sparse %.9f", trial, Lf, Ls)
+		}
+		if trial == 0 && sparse.g.NumArcs() >= full.g.NumArcs() {
+			t.Errorf("sparse graph has %d arcs after a solve, the full one %d", sparse.g.NumArcs(), full.g.NumArcs())
+		}
+	}
+	if infeasible == 0 {
+		t.Error("no trial left the flow infeasible")
+	}
+	t.Logf("full %d arcs, sparse %d (%d priced in, %d rounds), %d infeasible trials", full.g.NumArcs(), sparse.g.NumArcs(), sparse.priced, sparse.rounds, infeasible)
+}
+
+// TestSparseNetworkForcedDepartures forces departures of every subset of
+// the tiny county's classes (at most 2^12 subsets) on a network that
+// starts with one move per class: where the cheapest moves cannot place
+// the forced teachers, the sparse flow must price the others in rather
+// than report no flow, and its value must be the full network's.
+func TestSparseNetworkForcedDepartures(t *testing.T) {
+	in := loadTiny(t)
+	defer func(k int) { sparseMoves = k }(sparseMoves)
+	sparseMoves = 1
+	full := buildNetwork(in, 0)
+	C := min(len(full.classes), 12)
+	both, needOutside := 0, 0
+	for mask := range 1 << C {
+		sparse := buildNetwork(in, 1)
+		for _, nt := range []*network{full, sparse} {
+			for c := range nt.classes {
+				lo := nt.lower(c)
+				if c < C && mask&(1<<c) != 0 {
+					lo = 1
+				}
+				nt.g.SetLower(int(nt.dep[c]), lo)
+			}
+		}
+		rf, rs := newRelaxation(full), newRelaxation(sparse)
+		pi := make([]float64, len(rf.rows))
+		Lf, okf := rf.evaluate(pi)
+		Ls, oks := rs.evaluate(pi)
+		if okf != oks {
+			t.Fatalf("forced classes %b: full feasible %v, sparse %v", mask, okf, oks)
+		}
+		if okf {
+			both++
+			if math.Abs(Lf-Ls) > 1e-6*math.Max(1, math.Abs(Lf)) {
+				t.Fatalf("forced classes %b: L full %.9f, sparse %.9f", mask, Lf, Ls)
+			}
+			if sparse.priced > 0 {
+				needOutside++
+			}
+		}
+	}
+	t.Logf("%d classes, %d feasible subsets, %d of them priced outside moves in", C, both, needOutside)
+	if needOutside == 0 {
+		t.Error("no subset needed an outside move")
+	}
+}
