@@ -442,8 +442,17 @@ func (s *search) run(rootIters, nodeIters, maxNodes int) float64 {
 				s.roundAverage(nd.pi)
 			}
 		}
-		if nd.depth == 0 && s.haveBest && !s.interrupted() && !s.large {
-			s.quotaDive(nd.pi)
+		if nd.depth == 0 && s.haveBest && !s.interrupted() {
+			if s.large {
+				// Each try is a warm solve on the sparse network; polish
+				// every better plan too.
+				s.large = false
+				s.quotaDive(nd.pi, s.budget/2)
+				s.large = true
+				s.tracef("quota dive done")
+			} else {
+				s.quotaDive(nd.pi, max(20, s.budget/10))
+			}
 		}
 		lb = math.Max(lb, nd.lb)
 		s.tracef("subgradient node %d depth %d: bound %.6f", nd.id, nd.depth, lb)
@@ -481,7 +490,7 @@ func (s *search) run(rootIters, nodeIters, maxNodes int) float64 {
 // departing non-backbone teacher for a backbone one. All other classes keep
 // the incumbent's departures, the flow finds the destinations, and a change
 // is kept when model.Evaluate says Z improved. At most a few solves per unit.
-func (s *search) quotaDive(pi []float64) {
+func (s *search) quotaDive(pi []float64, maxTries int) {
 	in, nt, rl := s.in, s.nt, s.rl
 	bySchool := s.classesBySchool()
 	if _, ok := rl.evaluate(pi); !ok {
@@ -494,10 +503,9 @@ func (s *search) quotaDive(pi []float64) {
 	node := s.currentBounds()
 	incumbentY := s.incumbentY
 	try := func(delta map[int32]int64) bool { return s.tryDepartures(delta, node, pi) }
-	// At most 12 tries per unit and budget/10 in all: on large networks a
-	// try with every class fixed can cost a cold flow solve.
+	// At most 12 tries per unit and maxTries in all.
 	const triesPerUnit = 12
-	left := max(20, s.budget/10)
+	left := maxTries
 	for u, unit := range in.Units {
 		if left <= 0 {
 			return
