@@ -154,32 +154,9 @@ func buildNetwork(in *model.Instance, maxMoves int) *network {
 			nt.pinned = append(nt.pinned, int32(c))
 		}
 	}
-	nodes := S*K + 1 + len(nt.classes)
-	g := flow.NewGraph(nodes, 3*S*K+len(nt.classes)+len(cands))
-	nt.g = g
-	for c := 0; c < S*K; c++ {
-		wf := w.Fill * in.Weight(c)
-		if v := in.Short(c); v > 0 {
-			nt.cellArcs = append(nt.cellArcs, int32(g.AddArc(c, nt.root, int64(v), -wf)))
-		}
-		if v := in.Surplus(c); v > 0 {
-			nt.cellArcs = append(nt.cellArcs, int32(g.AddArc(nt.root, c, int64(v), 0)))
-		}
-		if v := sc.Policy.Limits.SourceDeficit; v > 0 {
-			nt.cellArcs = append(nt.cellArcs, int32(g.AddArc(nt.root, c, int64(v), wf+w.Deficit)))
-		}
-	}
-	nt.dep = make([]int32, len(nt.classes))
-	for i, cl := range nt.classes {
-		t := cl.members[0]
-		a := g.AddArc(in.Cell(in.Home[t], in.Subject[t]), S*K+1+i, int64(len(cl.members)), 0)
-		nt.dep[i] = int32(a)
-		if cl.pinned {
-			g.SetLower(a, 1)
-		}
-	}
-	nt.arcs = g.NumArcs() + len(cands)
-	if maxMoves > 0 && len(cands) > maxMoves {
+	all := len(cands)
+	sparse := maxMoves > 0 && len(cands) > maxMoves
+	if sparse {
 		// Sparse: per class (cands are grouped by class) the cheapest
 		// moves, ties by cell, in; the rest outside, in their order.
 		var inside []cand
@@ -205,6 +182,33 @@ func buildNetwork(in *model.Instance, maxMoves int) *network {
 			lo = hi
 		}
 		cands = inside
+	}
+	nodes := S*K + 1 + len(nt.classes)
+	g := flow.NewGraph(nodes, 3*S*K+len(nt.classes)+len(cands)+1)
+	nt.g = g
+	for c := 0; c < S*K; c++ {
+		wf := w.Fill * in.Weight(c)
+		if v := in.Short(c); v > 0 {
+			nt.cellArcs = append(nt.cellArcs, int32(g.AddArc(c, nt.root, int64(v), -wf)))
+		}
+		if v := in.Surplus(c); v > 0 {
+			nt.cellArcs = append(nt.cellArcs, int32(g.AddArc(nt.root, c, int64(v), 0)))
+		}
+		if v := sc.Policy.Limits.SourceDeficit; v > 0 {
+			nt.cellArcs = append(nt.cellArcs, int32(g.AddArc(nt.root, c, int64(v), wf+w.Deficit)))
+		}
+	}
+	nt.dep = make([]int32, len(nt.classes))
+	for i, cl := range nt.classes {
+		t := cl.members[0]
+		a := g.AddArc(in.Cell(in.Home[t], in.Subject[t]), S*K+1+i, int64(len(cl.members)), 0)
+		nt.dep[i] = int32(a)
+		if cl.pinned {
+			g.SetLower(a, 1)
+		}
+	}
+	nt.arcs = g.NumArcs() + all
+	if sparse {
 		// An arc that never carries flow (capacity 0) with the largest
 		// outside cost: the flow's big-M, which grows with the largest
 		// cost in the graph, is then big enough for the whole network,
