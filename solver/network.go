@@ -49,8 +49,10 @@ type network struct {
 	// buildNetwork), in class order; price moves those whose reduced cost
 	// is negative into the graph.
 	outside []moveArc
-	priced  int // move arcs priced into the graph so far
-	rounds  int // pricing rounds (solves of a sparse network)
+	priced  int       // move arcs priced into the graph so far
+	pot     []float64 // scratch: node potentials while pricing
+	holes   int       // entries of outside priced in but not yet removed (cell -1)
+	rounds  int       // pricing rounds (solves of a sparse network)
 }
 
 // moveArc is an allowed move of a class's teachers into a cell.
@@ -255,25 +257,38 @@ func (nt *network) solve() flow.Status {
 	g := nt.g
 	for {
 		st := g.Solve()
-		if len(nt.outside) == 0 || st == flow.Unbounded {
+		if len(nt.outside) == nt.holes || st == flow.Unbounded {
 			return st
 		}
 		S, K := len(nt.in.Scenario.Schools), nt.in.K
+		// The potentials once, so that the scan of millions of moves reads
+		// a slice.
+		pot := nt.pot[:0]
+		for v := range g.NumNodes() {
+			pot = append(pot, g.Potential(v))
+		}
+		nt.pot = pot
 		// Per class, its pricePerClass most negative moves: adding every
 		// negative one would fill the graph with moves that the
-		// potentials of the next solve no longer want.
-		kept := nt.outside[:0]
+		// potentials of the next solve no longer want. A move priced in
+		// leaves the list as a hole (cell -1); the holes are squeezed out
+		// when they are a quarter of it, so a round that adds nothing
+		// only reads.
 		added := 0
 		var best [pricePerClass]int
 		var bestRC [pricePerClass]float64
-		for lo := 0; lo < len(nt.outside); {
-			cl := nt.outside[lo].class
+		out := nt.outside
+		for lo := 0; lo < len(out); {
+			cl := out[lo].class
 			hi := lo
 			nb := 0
-			pc := g.Potential(S*K + 1 + int(cl))
-			for ; hi < len(nt.outside) && nt.outside[hi].class == cl; hi++ {
-				c := nt.outside[hi]
-				rc := c.cost - pc + g.Potential(int(c.cell))
+			pc := pot[S*K+1+int(cl)]
+			for ; hi < len(out) && out[hi].class == cl; hi++ {
+				c := out[hi]
+				if c.cell < 0 {
+					continue
+				}
+				rc := c.cost - pc + pot[c.cell]
 				if rc >= -1e-7*max(1, math.Abs(c.cost)) {
 					continue
 				}
@@ -291,21 +306,25 @@ func (nt *network) solve() flow.Status {
 				}
 				best[k], bestRC[k] = hi, rc
 			}
-			slices.Sort(best[:nb])
-			next := 0
-			for i := lo; i < hi; i++ {
-				if next < nb && best[next] == i {
-					nt.addMove(nt.outside[i])
-					next++
-					added++
-				} else {
-					kept = append(kept, nt.outside[i])
-				}
+			slices.Sort(best[:nb]) // in list order, so the arcs' order does not depend on the prices' ties
+			for _, i := range best[:nb] {
+				nt.addMove(out[i])
+				out[i].cell = -1
+				added++
 			}
 			lo = hi
 		}
-		clear(nt.outside[len(kept):])
-		nt.outside = kept
+		nt.holes += added
+		if nt.holes > len(out)/4 {
+			kept := out[:0]
+			for _, c := range out {
+				if c.cell >= 0 {
+					kept = append(kept, c)
+				}
+			}
+			clear(out[len(kept):])
+			nt.outside, nt.holes = kept, 0
+		}
 		nt.priced += added
 		nt.rounds++
 		if added == 0 {
