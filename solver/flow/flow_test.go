@@ -668,3 +668,40 @@ func TestDeterministic(t *testing.T) {
 		t.Fatal("cost or pivots differ")
 	}
 }
+
+// TestAddArcAfterResetBasis adds arcs after a solve, discards the basis,
+// adds more, and solves: no added arc may be lost.
+func TestAddArcAfterResetBasis(t *testing.T) {
+	r := rand.New(rand.NewPCG(8, 1))
+	in := mediumInstance(r, 40, 300, true)
+	g := in.graph()
+	if st := g.Solve(); st != Optimal {
+		t.Fatal(st)
+	}
+	add := func() {
+		for range 7 {
+			u, v := r.IntN(in.n), r.IntN(in.n)
+			in.from = append(in.from, u)
+			in.to = append(in.to, v)
+			in.lower = append(in.lower, 0)
+			in.upper = append(in.upper, 2)
+			in.cost = append(in.cost, -30)
+			g.AddArc(u, v, 2, -30)
+		}
+	}
+	add()
+	g.ResetBasis()
+	add()
+	if g.NumArcs() != len(in.from) {
+		t.Fatalf("%d arcs, want %d", g.NumArcs(), len(in.from))
+	}
+	if st := g.Solve(); st != Optimal {
+		t.Fatal(st)
+	}
+	cold := in.graph()
+	cold.Solve()
+	if math.Abs(g.Cost()-cold.Cost()) > 1e-6*max(1, math.Abs(cold.Cost())) {
+		t.Fatalf("cost %.9g, cold %.9g", g.Cost(), cold.Cost())
+	}
+	certify(t, in, g)
+}

@@ -141,25 +141,23 @@ func (g *Graph) AddArc(from, to int, capacity int64, cost float64) int {
 		panic("flow: too many arcs")
 	}
 	if g.hasBasis && len(g.src) == g.m-len(g.pendSrc)+g.n {
+		// Kept basis: the arc waits until flush makes room for it.
 		g.pendSrc = append(g.pendSrc, int32(from))
 		g.pendTgt = append(g.pendTgt, int32(to))
 		g.pendCost = append(g.pendCost, cost)
-		g.lower = append(g.lower, 0)
-		g.upper = append(g.upper, min(capacity, Inf))
-		g.m++
-		g.solved = false
-		return g.m - 1
+	} else {
+		// No basis: drop the artificial arcs, if any.
+		g.flush()
+		g.src, g.tgt, g.cost = g.src[:g.m], g.tgt[:g.m], g.cost[:g.m]
+		g.hasBasis = false
+		g.src = append(g.src, int32(from))
+		g.tgt = append(g.tgt, int32(to))
+		g.cost = append(g.cost, cost)
 	}
-	// drop the artificial arcs, if any
-	g.src, g.tgt, g.cost = g.src[:g.m], g.tgt[:g.m], g.cost[:g.m]
-	g.hasBasis = false
-	g.solved = false
-	g.src = append(g.src, int32(from))
-	g.tgt = append(g.tgt, int32(to))
-	g.cost = append(g.cost, cost)
 	g.lower = append(g.lower, 0)
 	g.upper = append(g.upper, min(capacity, Inf))
 	g.m++
+	g.solved = false
 	return g.m - 1
 }
 
