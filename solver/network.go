@@ -159,8 +159,9 @@ func buildNetwork(in *model.Instance, maxMoves int) *network {
 	all := len(cands)
 	sparse := maxMoves > 0 && len(cands) > maxMoves
 	if sparse {
-		// Sparse: per class (cands are grouped by class) the cheapest
-		// moves, ties by cell, in; the rest outside, in their order.
+		// Sparse: per class (cands are grouped by class) its
+		// sparseMoves cheapest moves in, with any that tie with the
+		// last; the rest outside, in their order.
 		var inside []cand
 		for lo := 0; lo < len(cands); {
 			hi := lo
