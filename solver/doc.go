@@ -43,9 +43,11 @@
 // the root duals' reduced costs fix class departures that no better plan
 // can have. Dives from the root LP (fix classes to integers, solve again)
 // find the plans; the tree branches on fractional sums of departures per
-// school, then per class. When it does not close within its effort, the
-// subgradient branch and bound above takes the rest of the budget, warm
-// from the LP duals.
+// school, then per class. When it does not close within its effort, a
+// neighbourhood of the plan is searched the same way (schoolRINS: the
+// schools where the root LP and the plan disagree free, every other
+// class fixed to the plan), and the subgradient branch and bound above
+// takes the rest of the budget, warm from the LP duals.
 //
 // Up to 400,000 arcs (about 200 schools) the root LP alone is solved the
 // same way, its bulk dive gives the first plan and the local search the

@@ -1,6 +1,7 @@
 package solver
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -168,3 +169,46 @@ func benchNetwork(b *testing.B, schools, maxMoves int) {
 // after both solves (about 1.8x less time on 2 cores, 2026-11-30).
 func BenchmarkNetworkFull300(b *testing.B)   { benchNetwork(b, 300, 0) }
 func BenchmarkNetworkSparse300(b *testing.B) { benchNetwork(b, 300, 1) }
+
+// TestSchoolRINSRestores runs the school neighbourhood after a short branch
+// and price: it may only improve the incumbent (every plan it offers is
+// scored by model.Evaluate and kept by the hard rules), and it must give
+// back the search's own class bounds.
+func TestSchoolRINSRestores(t *testing.T) {
+	sc := gen.Generate(gen.Options{Schools: 20, Seed: 2001})
+	policyVariants[1].apply(sc)
+	in, err := model.Compile(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nt := buildNetwork(in, 0)
+	rl := newRelaxation(nt)
+	sr := newSearch(context.Background(), Settings{}, nt, rl)
+	sr.budget = 3000
+	sr.pi = make([]float64, len(rl.rows))
+	sr.pool = &columnPool{seen: map[uint64][]int32{}}
+	sr.masterCap = masterCapWork
+	rl.onFlow = func() { sr.pool.collect(rl) }
+	sr.ascend(sr.pi, 50)
+	sr.priceAndBranch(5, 0)
+	if !sr.haveBest || sr.rootY == nil {
+		t.Fatal("no plan or no root LP")
+	}
+	before, roots := sr.bestZ, len(sr.rootBounds)
+	sr.stopped = false
+	sr.budget = rl.solves + 1000
+	sr.schoolRINS(50)
+	if sr.bestZ > before {
+		t.Errorf("Z %.6f after, %.6f before", sr.bestZ, before)
+	}
+	if len(sr.rootBounds) != roots || len(sr.applied) != roots {
+		t.Errorf("bounds left: %d root bounds (had %d), %d classes bounded (want the root bounds only)", len(sr.rootBounds), roots, len(sr.applied))
+	}
+	if err := hardRulesOK(in, sr.best); err != nil {
+		t.Fatal(err)
+	}
+	if z := model.Evaluate(in, sr.best).Terms.Total(); math.Abs(z-sr.bestZ) > 1e-6*math.Max(1, math.Abs(z)) {
+		t.Errorf("incumbent Z %.6f, evaluated %.6f", sr.bestZ, z)
+	}
+	t.Logf("Z %.6f -> %.6f", before, sr.bestZ)
+}

@@ -596,6 +596,9 @@ func (s *search) priceAndBranch(maxNodes, diveDepth int) (lb float64, complete b
 		}
 		if nd.id == 0 && res.status == lpSolved {
 			rootPi = slices.Clone(res.pi)
+			if s.rootY == nil {
+				s.rootY = slices.Clone(res.ystar)
+			}
 		}
 		if nd.depth <= 2 && diveDepth > 0 {
 			modes := s.diveModes

@@ -32,6 +32,7 @@ type search struct {
 	// rootBounds hold for the whole search: classes fixed by reduced cost
 	// (fixByReducedCost), which no plan better than the incumbent leaves.
 	rootBounds []bound
+	rootY      []float64 // the root LP's departures per class (branch and price)
 	cutRanges  []*unitRange // quota units for the envelope cuts (cuts.go)
 	ctx        context.Context
 	settings   Settings
@@ -823,4 +824,41 @@ func (s *search) tracef(format string, args ...any) {
 		return
 	}
 	fmt.Fprintf(s.settings.Trace, "%6.1fs solves %6d master %.2g Z %.6f | %s\n", time.Since(s.start).Seconds(), s.rl.solves, float64(s.masterWork), s.bestZ, fmt.Sprintf(format, args...))
+}
+
+// schoolRINS searches the plans that keep the incumbent's departures in
+// every school where the root LP agrees with it (its departures per class
+// the same), the others free: a relaxation-induced neighbourhood (Danna,
+// Rothberg and Le Pape, Math. Programming 102, 2005) by whole schools, so
+// that the freed schools can trade departures among themselves and their
+// subjects at once. Branch and price with at most maxNodes nodes; its bound
+// holds for the neighbourhood only and is dropped. Reports an improvement.
+func (s *search) schoolRINS(maxNodes int) bool {
+	if !s.haveBest || s.rootY == nil {
+		return false
+	}
+	y := s.incumbentY()
+	free := map[int]bool{}
+	for c, v := range s.rootY {
+		if math.Abs(v-float64(y[c])) > 1e-6 {
+			free[s.nt.classes[c].school] = true
+		}
+	}
+	var fix []bound
+	for c := range s.nt.classes {
+		if !free[s.nt.classes[c].school] {
+			fix = append(fix, bound{c: int32(c), lo: y[c], hi: y[c]})
+		}
+	}
+	s.tracef("school RINS: %d of %d schools free, %d classes fixed", len(free), len(s.in.Scenario.Schools), len(fix))
+	if len(free) == 0 || len(fix) == 0 {
+		return false
+	}
+	before, saved := s.bestZ, s.rootBounds
+	s.rootBounds = append(slices.Clip(saved), fix...)
+	s.priceAndBranch(s.nodes+maxNodes, 200)
+	s.rootBounds = saved
+	s.setBounds(nil)
+	s.tracef("school RINS: Z %.6f -> %.6f", before, s.bestZ)
+	return s.bestZ < before
 }

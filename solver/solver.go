@@ -171,6 +171,18 @@ func solve(ctx context.Context, in *model.Instance, s *Settings, limits sizeLimi
 		var complete bool
 		bound, complete = sr.priceAndBranch(maxNodes, 200)
 		sr.tracef("branch and price done: bound %.6f, complete %v, %d nodes", bound, complete, sr.nodes)
+		if left := sr.budget - sr.rl.solves; !complete && !sr.interrupted() && left >= 500 {
+			// Not proven, flows left (the master's budget ran out first):
+			// part of them for the neighbourhood of the schools where
+			// the root LP and the plan disagree, with a master budget
+			// of its own.
+			total := sr.budget
+			sr.stopped = false
+			sr.budget = sr.rl.solves + min(3000, left)
+			sr.masterCap += masterCapWork
+			sr.schoolRINS(300)
+			sr.budget = total
+		}
 		if !complete && !sr.interrupted() {
 			// Not proven: the subgradient branch and bound, warm from the
 			// LP duals, spends the rest of the flow budget on its own
