@@ -32,7 +32,7 @@ type search struct {
 	// rootBounds hold for the whole search: classes fixed by reduced cost
 	// (fixByReducedCost), which no plan better than the incumbent leaves.
 	rootBounds []bound
-	rootY      []float64 // the root LP's departures per class (branch and price)
+	rootY      []float64    // the root LP's departures per class (branch and price)
 	cutRanges  []*unitRange // quota units for the envelope cuts (cuts.go)
 	ctx        context.Context
 	settings   Settings
