@@ -850,7 +850,12 @@ func (s *search) schoolRINS(maxNodes int) bool {
 			fix = append(fix, bound{c: int32(c), lo: y[c], hi: y[c]})
 		}
 	}
-	s.tracef("school RINS: %d of %d schools free, %d classes fixed", len(free), len(s.in.Scenario.Schools), len(fix))
+	var fs []int
+	for k := range free {
+		fs = append(fs, k)
+	}
+	slices.Sort(fs)
+	s.tracef("school RINS: %d of %d schools free, %d classes fixed: %v", len(free), len(s.in.Scenario.Schools), len(fix), fs)
 	if len(free) == 0 || len(fix) == 0 {
 		return false
 	}
