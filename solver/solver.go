@@ -202,9 +202,17 @@ func solve(ctx context.Context, in *model.Instance, s *Settings, limits sizeLimi
 	} else {
 		bound = sr.run(min(400, sr.budget/2), 60, maxNodes)
 	}
-	if sr.haveBest && sr.bestZ-bound > sr.tol(sr.bestZ) && !sr.large {
-		// Not proven: spend a last, fixed effort on the incumbent.
-		sr.localSearch(sr.pi, min(3000, max(20, sr.budget/4)), 1000)
+	if sr.haveBest && sr.bestZ-bound > sr.tol(sr.bestZ) {
+		// Not proven: spend a last, fixed effort on the incumbent (on a
+		// large network each try is a warm solve of the sparse network).
+		tries := min(3000, max(20, sr.budget/4))
+		if sr.large {
+			sr.large = false // polish the better plans
+			sr.localSearch(sr.pi, 60, 60)
+			sr.large = true
+		} else {
+			sr.localSearch(sr.pi, tries, 1000)
+		}
 		sr.tracef("local search done")
 	}
 	if !sr.haveBest {
