@@ -52,8 +52,9 @@ type search struct {
 	lo, hi   []int64   // per class: current bounds
 	budget   int       // flow solves allowed
 	classOf  map[int32]int32
-	// large: the network is so big that the heuristics which fix every
-	// class's departures (each then a cold flow solve) are skipped.
+	// large: the network is too big for the LP (above rootLPArcs): the
+	// rounding of averaged flows is skipped, and the quota dive and the
+	// local search get budgets of their own.
 	large     bool
 	polishing bool
 	pool      *columnPool // flows seen, for branch and price; nil when unused
@@ -102,9 +103,7 @@ func (s *search) offer() {
 	z := model.Evaluate(s.in, moves).Terms.Total()
 	if !s.haveBest || z < s.bestZ-1e-9*math.Max(1, math.Abs(s.bestZ)) {
 		s.best, s.bestZ, s.haveBest = moves, z, true
-		if !s.large {
-			s.polish()
-		}
+		s.polish()
 	}
 }
 
@@ -445,11 +444,8 @@ func (s *search) run(rootIters, nodeIters, maxNodes int) float64 {
 		}
 		if nd.depth == 0 && s.haveBest && !s.interrupted() {
 			if s.large {
-				// Each try is a warm solve on the sparse network; polish
-				// every better plan too.
-				s.large = false
+				// Each try is a warm solve of the sparse network.
 				s.quotaDive(nd.pi, s.budget/2)
-				s.large = true
 				s.tracef("quota dive done")
 			} else {
 				s.quotaDive(nd.pi, max(20, s.budget/10))

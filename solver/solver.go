@@ -207,9 +207,7 @@ func solve(ctx context.Context, in *model.Instance, s *Settings, limits sizeLimi
 		// large network each try is a warm solve of the sparse network).
 		tries := min(3000, max(20, sr.budget/4))
 		if sr.large {
-			sr.large = false // polish the better plans
 			sr.localSearch(sr.pi, 60, 60)
-			sr.large = true
 		} else {
 			sr.localSearch(sr.pi, tries, 1000)
 		}
