@@ -17,11 +17,7 @@ func TestMasterLPAgainstGonum(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 7))
 	for trial := range 300 {
 		m, n := 1+r.IntN(8), 1+r.IntN(25)
-		ml := &masterLP{b: make([]float64, m), hi: make([]float64, m), links: make([][]link, m)}
-		for i := range m {
-			ml.b[i] = float64(r.IntN(9) - 4)
-			ml.hi[i] = float64(1 + r.IntN(50))
-		}
+		ml := randomRows(r, m)
 		// Every third trial: rows past the first two charge the slacks of
 		// one or two of the first two rows, as cut rows do.
 		if trial%3 == 2 {
@@ -168,11 +164,7 @@ func TestMasterWarmFromParent(t *testing.T) {
 	phase1 := 0
 	for trial := range 400 {
 		m, n := 1+r.IntN(7), 2+r.IntN(25)
-		parent := &masterLP{b: make([]float64, m), hi: make([]float64, m), links: make([][]link, m)}
-		for i := range m {
-			parent.b[i] = float64(r.IntN(9) - 4)
-			parent.hi[i] = float64(1 + r.IntN(50))
-		}
+		parent := randomRows(r, m)
 		var full [][]float64
 		for range n {
 			a := make([]float64, m+1) // the last entry: the branching row's activity
@@ -257,4 +249,15 @@ func TestMasterWarmFromParent(t *testing.T) {
 	if phase1 < 50 {
 		t.Errorf("only %d trials started with an excluded column in the basis", phase1)
 	}
+}
+
+// randomRows is a master of m rows without columns: right-hand sides in
+// [-4, 4], slack costs in [1, 50].
+func randomRows(r *rand.Rand, m int) *masterLP {
+	ml := &masterLP{b: make([]float64, m), hi: make([]float64, m), links: make([][]link, m)}
+	for i := range m {
+		ml.b[i] = float64(r.IntN(9) - 4)
+		ml.hi[i] = float64(1 + r.IntN(50))
+	}
+	return ml
 }
