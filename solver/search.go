@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"rotaplan/model"
+	"rotaplan/solver/flow"
 )
 
 // bound restricts the departures of one class in a branch-and-bound node.
@@ -653,10 +654,17 @@ func (s *search) tryDepartures(delta map[int32]int64, node []bound, pi []float64
 // same school, until no move helps, maxTries flow solves are spent, or
 // maxStale tries in a row failed (a long search pays only while it keeps
 // finding). Each try fixes every class's departures, so the flow only
-// re-routes destinations: a few warm pivots. The moves that lower the quota terms
-// (known exactly from the departures, without a flow) go first, most
-// first, since a binding backbone share is where the flows' rounding errs;
-// the others follow in school and class order.
+// re-routes destinations. The moves that lower the quota terms (known
+// exactly from the departures, without a flow) go first, most first,
+// since a binding backbone share is where the flows' rounding errs; the
+// others follow in school and class order.
+//
+// On a network held in full, a move is first priced without a solve: with
+// the incumbent's flow optimal for its departures, the flow's change is a
+// re-routing of one or two units (flow.Rerouter, successive shortest
+// paths), exact, and cut short as soon as it cannot pay for the quota
+// terms. Only the moves that lower Z are solved; the screens count against
+// maxTries and maxStale at a twentieth of a solve each.
 func (s *search) localSearch(pi []float64, maxTries, maxStale int) {
 	s.setBounds(nil)
 	bySchool := s.classesBySchool()
@@ -669,10 +677,18 @@ func (s *search) localSearch(pi []float64, maxTries, maxStale int) {
 		a, b  int32 // a gives one departure (-1: none), b takes one (-1: none)
 		quota float64
 	}
-	tries, stale := 0, 0
+	const screensPerTry = 20
+	tries, stale, screens := 0, 0, 0
+	// The bounds of a free search (fixIncumbent fixes s.lo and s.hi).
+	lo, hi := slices.Clone(s.lo), slices.Clone(s.hi)
+	var rr *flow.Rerouter
+	if len(s.nt.outside) == 0 {
+		rr = s.nt.g.NewRerouter()
+	}
 	// The moves that do not lower the quota terms are tried round the
 	// list from the one after the last success, not from the start again.
 	next := 0
+	defer func() { s.tracef("local search: %d solves, %d screens", tries, screens) }()
 	for improved := true; improved && tries < maxTries && !s.interrupted(); {
 		improved = false
 		y := s.incumbentY()
@@ -681,19 +697,19 @@ func (s *search) localSearch(pi []float64, maxTries, maxStale int) {
 		for _, sIdx := range schools {
 			cs := bySchool[sIdx]
 			for _, c := range cs {
-				if y[c] > s.lo[c] {
+				if y[c] > lo[c] {
 					moves = append(moves, move{a: c, b: -1})
 				}
-				if y[c] < s.hi[c] {
+				if y[c] < hi[c] {
 					moves = append(moves, move{a: -1, b: c})
 				}
 			}
 			for _, a := range cs {
-				if y[a] <= s.lo[a] {
+				if y[a] <= lo[a] {
 					continue
 				}
 				for _, b := range cs {
-					if b != a && y[b] < s.hi[b] {
+					if b != a && y[b] < hi[b] {
 						moves = append(moves, move{a: a, b: b})
 					}
 				}
@@ -710,8 +726,12 @@ func (s *search) localSearch(pi []float64, maxTries, maxStale int) {
 			lowering++
 		}
 		rest := len(moves) - lowering
+		screening := rr != nil && s.fixIncumbent(rr, y, pi)
+		if screening {
+			tries++
+		}
 		for i := range moves {
-			if tries >= maxTries || stale >= maxStale || s.interrupted() {
+			if tries+screens/screensPerTry >= maxTries || stale >= maxStale || s.interrupted() {
 				return
 			}
 			k := i
@@ -719,6 +739,15 @@ func (s *search) localSearch(pi []float64, maxTries, maxStale int) {
 				k = lowering + (next+i-lowering)%rest
 			}
 			m := moves[k]
+			if screening {
+				screens++
+				if !s.screenMove(rr, y, m.a, m.b, m.quota) {
+					if screens%screensPerTry == 0 {
+						stale++
+					}
+					continue
+				}
+			}
 			delta := map[int32]int64{}
 			if m.a >= 0 {
 				delta[m.a]--
@@ -728,6 +757,7 @@ func (s *search) localSearch(pi []float64, maxTries, maxStale int) {
 			}
 			tries++
 			stale++
+			s.setBounds(nil)
 			if s.tryDepartures(delta, nil, pi) {
 				stale = 0
 				if k >= lowering {
@@ -736,8 +766,80 @@ func (s *search) localSearch(pi []float64, maxTries, maxStale int) {
 				improved = true
 				break
 			}
+			if screening {
+				// Priced to pay but did not (rounding): the flow is the
+				// try's now; put the incumbent's back for the screens.
+				screening = s.fixIncumbent(rr, y, pi)
+				tries++
+			}
 		}
 	}
+	s.setBounds(nil)
+}
+
+// fixIncumbent solves the flow with every class's departures fixed to y (the
+// incumbent's) and leaves them fixed, so that a Rerouter prices changes of
+// the incumbent. It reports whether the flow is optimal for them and rr
+// can price on it.
+func (s *search) fixIncumbent(rr *flow.Rerouter, y []int64, pi []float64) bool {
+	bs := make([]bound, len(y))
+	for c := range y {
+		bs[c] = bound{c: int32(c), lo: y[c], hi: y[c]}
+	}
+	s.setBounds(bs)
+	if s.boundsInfeasible() {
+		return false
+	}
+	if _, ok := s.rl.evaluate(pi); !ok {
+		return false
+	}
+	s.offer() // the incumbent's own destinations may not have been the best
+	if !rr.Valid() {
+		// The offer polished (solved and set the same bounds again).
+		if _, ok := s.rl.evaluate(pi); !ok {
+			return false
+		}
+	}
+	return slices.Equal(s.rl.y, y) && rr.Valid()
+}
+
+// screenMove prices the move of one departure from class a to class b (a or
+// b -1: none) on the incumbent's flow (fixIncumbent) and reports whether it
+// lowers Z: the re-routing's cost plus qd, the quota terms' change.
+func (s *search) screenMove(rr *flow.Rerouter, y []int64, a, b int32, qd float64) bool {
+	nt := s.nt
+	home := func(c int32) int32 {
+		return int32(s.in.Cell(nt.classes[c].school, s.in.Subject[nt.classes[c].members[0]]))
+	}
+	var from, to [2]int32
+	n := 0
+	if a >= 0 {
+		// One fewer leaves: the home cell keeps a teacher it would have
+		// sent, and the class sends one fewer to a destination.
+		from[n], to[n] = home(a), int32(nt.root+1)+a
+		n++
+	}
+	if b >= 0 {
+		if a < 0 {
+			sc := nt.classes[b].school
+			if cp := s.in.OutflowCap[sc]; cp >= 0 {
+				var moved int64
+				for c, cl := range nt.classes {
+					if cl.school == sc {
+						moved += y[c]
+					}
+				}
+				if moved+1 > int64(cp) {
+					return false
+				}
+			}
+		}
+		from[n], to[n] = int32(nt.root+1)+b, home(b)
+		n++
+	}
+	limit := -qd - 1e-9*math.Max(1, math.Abs(s.bestZ))
+	_, ok := rr.Cost(from[:n], to[:n], limit)
+	return ok
 }
 
 // quotaTerms evaluates the quota and backbone terms of Z (spec §5-6) from

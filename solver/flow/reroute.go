@@ -1,0 +1,328 @@
+package flow
+
+import "math"
+
+// Rerouter prices small changes of an optimal flow's supplies without
+// solving again: the least cost of re-routing the flow when a few nodes
+// must send one unit more and as many others receive one unit more. This
+// is what a local search needs to screen its moves: the exact change of
+// the optimum, with no pivot and no change to the Graph.
+//
+// It runs successive shortest paths in the residual network (Ahuja,
+// Magnanti and Orlin, "Network Flows", 1993, §9.7), starting from the
+// simplex's optimal potentials, so every reduced cost is non-negative and
+// Dijkstra's algorithm applies; the potentials are updated between units
+// (Edmonds and Karp 1972). The result is exact when the last Solve was
+// Optimal: the optimum for the changed supplies differs from the current
+// flow by a flow of k units from the senders to the receivers, and
+// successive shortest paths find the cheapest such flow. Arcs whose lower
+// bound equals their capacity never change. A unit's path costs at least
+// the one before it, so a search stops as soon as its cost cannot stay
+// under the limit: screening a move that does not pay usually settles
+// after a few nodes.
+//
+// Complexity: O(k (m + n) log n) for k units, far less with a tight limit;
+// O(n + m) memory for the adjacency, built once by [Graph.NewRerouter].
+// A Rerouter reads the Graph's state: it is valid until the Graph changes
+// (bounds, costs, supplies, arcs) and is solved again.
+type Rerouter struct {
+	g     *Graph
+	m     int     // arcs covered by the adjacency
+	start []int32 // CSR over nodes: incident arcs
+	adj   []int32 // arc<<1 | 1 when the node is the arc's head (a backward step)
+
+	dist    []float64
+	extra   []float64 // Johnson potentials beyond the simplex's (see Cost)
+	estm    []int32   // extra valid when estm == call
+	seen    []int32   // dist and pred valid when seen == round
+	done    []int32   // settled when done == round
+	pred    []int32   // arc<<1 | dir by which a node was reached; -1 at a source
+	call    int32
+	round   int32
+	heap    []heapItem
+	settled []int32 // the nodes settled this round
+	path    []int32 // the arcs augmented so far (arc<<1 | dir), undone at the end
+}
+
+type heapItem struct {
+	key  float64
+	node int32
+}
+
+// NewRerouter indexes the arcs for [Rerouter.Cost]. The Graph's last Solve
+// must have been Optimal, with nothing changed since.
+func (g *Graph) NewRerouter() *Rerouter {
+	g.flush()
+	n, m := g.n, g.m
+	r := &Rerouter{g: g, m: m}
+	deg := make([]int32, n+2)
+	for a := 0; a < m; a++ {
+		deg[g.src[a]+1]++
+		deg[g.tgt[a]+1]++
+	}
+	for v := 0; v < n; v++ {
+		deg[v+1] += deg[v]
+	}
+	r.start = deg[:n+1]
+	r.adj = make([]int32, 2*m)
+	fill := append([]int32(nil), r.start[:n]...)
+	for a := 0; a < m; a++ {
+		s, t := g.src[a], g.tgt[a]
+		r.adj[fill[s]] = int32(a) << 1
+		fill[s]++
+		r.adj[fill[t]] = int32(a)<<1 | 1
+		fill[t]++
+	}
+	r.dist = make([]float64, n)
+	r.extra = make([]float64, n)
+	r.estm = make([]int32, n)
+	r.seen = make([]int32, n)
+	r.done = make([]int32, n)
+	r.pred = make([]int32, n)
+	return r
+}
+
+// Valid reports whether the Graph is still as the Rerouter needs it: solved
+// to optimality, with no change since, and no arc added after NewRerouter.
+func (r *Rerouter) Valid() bool {
+	g := r.g
+	return g.solved && g.status == Optimal && g.hasBasis && !g.boundsDirty && len(g.pendSrc) == 0 && g.m == r.m
+}
+
+// Cost returns the least change of the flow's cost when every node of from
+// sends one unit more and every node of to receives one unit more (a node
+// may appear more than once; len(from) == len(to)), the other supplies and
+// every arc's bounds kept. ok is false when the change costs limit or more
+// (then the cost is not computed), when no flow meets the changed
+// supplies, or when the Rerouter is no longer Valid. The Graph is left as
+// it was.
+func (r *Rerouter) Cost(from, to []int32, limit float64) (cost float64, ok bool) {
+	if len(from) != len(to) || !r.Valid() {
+		return 0, false
+	}
+	g := r.g
+	// Sources and sinks after cancelling a node that both sends and receives.
+	var srcBuf, snkBuf [4]int32
+	src, snk := append(srcBuf[:0], from...), append(snkBuf[:0], to...)
+	for i := 0; i < len(src); i++ {
+		for j := range snk {
+			if snk[j] == src[i] {
+				src = append(src[:i], src[i+1:]...)
+				snk = append(snk[:j], snk[j+1:]...)
+				i--
+				break
+			}
+		}
+	}
+	// The cost of a unit's path P from s to t is rc(P) - pi[s] + pi[t]
+	// (rc: the reduced cost at the simplex potentials pi, >= 0 on every
+	// residual arc at the optimum), so the total is R + C0 with
+	// R = Σ rc(P) and C0 = Σ pi[t] - Σ pi[s] fixed by the ends.
+	var c0 float64
+	for _, s := range src {
+		c0 -= g.pi[s]
+	}
+	for _, t := range snk {
+		c0 += g.pi[t]
+	}
+	k := len(src)
+	if k == 0 {
+		return 0, 0 < limit
+	}
+	budget := limit - c0 // R must stay below it
+	r.call++
+	r.path = r.path[:0]
+	defer r.undo()
+	var R, prevD float64 // R so far; prevD: Σ of earlier rounds' distances
+	for unit := 0; unit < k; unit++ {
+		// A super source S (arcs to the sources) and super sink T (from the
+		// sinks), all of reduced cost 0. Johnson potentials h on top of pi
+		// keep the reduced costs rc + h[u] - h[v] >= 0 after each unit:
+		// h[v] grows by min(dist[v], D) for the round's distance D to T,
+		// stored as h = prevD + extra, so extra changes only where a node
+		// settled closer than D (extra[T] stays 0, extra[S] = -prevD).
+		// The distance from S to a source s is then -extra[s] - prevD, a
+		// sink t reaches T at dist[t] + extra[t], and the unit's path
+		// costs its distance to T plus prevD in reduced cost.
+		r.round++
+		r.heap = r.heap[:0]
+		r.settled = r.settled[:0]
+		for _, s := range src {
+			r.relax(s, math.Max(0, -r.ext(s)-prevD), -1)
+		}
+		left := k - unit
+		bestT, bestTD := int32(-1), math.Inf(1)
+		for len(r.heap) > 0 {
+			it := r.pop()
+			u := it.node
+			if r.done[u] == r.round || it.key > r.dist[u] {
+				continue
+			}
+			d := it.key
+			if d >= bestTD {
+				break
+			}
+			// Every later unit costs at least this one.
+			if R+float64(left)*(d+prevD) >= budget {
+				return 0, false
+			}
+			r.done[u] = r.round
+			r.settled = append(r.settled, u)
+			for _, t := range snk {
+				if t == u {
+					if dt := d + r.ext(u); dt < bestTD {
+						bestT, bestTD = u, dt
+					}
+				}
+			}
+			eu := r.ext(u)
+			for _, e := range r.adj[r.start[u]:r.start[u+1]] {
+				a := e >> 1
+				var v int32
+				var rc float64
+				if e&1 == 0 { // forward: more flow on a
+					if g.flow[a] >= g.capR[a] {
+						continue
+					}
+					v = g.tgt[a]
+					rc = g.cost[a] + g.pi[u] - g.pi[v]
+				} else { // backward: less flow on a
+					if g.flow[a] <= 0 {
+						continue
+					}
+					v = g.src[a]
+					rc = -(g.cost[a] + g.pi[v] - g.pi[u])
+				}
+				if r.done[v] == r.round {
+					continue
+				}
+				w := math.Max(0, rc+eu-r.ext(v))
+				r.relax(v, d+w, e)
+			}
+		}
+		if bestT < 0 {
+			return 0, false // no path: the supplies cannot be met
+		}
+		D := bestTD
+		R += D + prevD
+		if R >= budget {
+			return 0, false
+		}
+		r.settle(D)
+		prevD += D
+		// Augment one unit along the path, from the sink back to its source.
+		v := bestT
+		for r.pred[v] >= 0 {
+			e := r.pred[v]
+			a := e >> 1
+			if e&1 == 0 {
+				g.flow[a]++
+				v = g.src[a]
+			} else {
+				g.flow[a]--
+				v = g.tgt[a]
+			}
+			r.path = append(r.path, e)
+		}
+		src = remove(src, v)
+		snk = remove(snk, bestT)
+	}
+	return R + c0, R < budget
+}
+
+// ext is a node's extra potential (0 when not set in this call).
+func (r *Rerouter) ext(v int32) float64 {
+	if r.estm[v] != r.call {
+		return 0
+	}
+	return r.extra[v]
+}
+
+// relax offers distance d to node v, reached by e (-1: a source).
+func (r *Rerouter) relax(v int32, d float64, e int32) {
+	if r.seen[v] == r.round && r.dist[v] <= d {
+		return
+	}
+	r.seen[v] = r.round
+	r.dist[v] = d
+	r.pred[v] = e
+	r.push(heapItem{d, v})
+}
+
+// settle raises the potentials for the next unit: by D everywhere (prevD),
+// and the extra of every node settled closer than D by dist - D.
+func (r *Rerouter) settle(D float64) {
+	for _, v := range r.settled {
+		if d := r.dist[v]; d < D {
+			if r.estm[v] != r.call {
+				r.estm[v] = r.call
+				r.extra[v] = 0
+			}
+			r.extra[v] += d - D
+		}
+	}
+}
+
+func (r *Rerouter) push(it heapItem) {
+	h := append(r.heap, it)
+	i := len(h) - 1
+	for i > 0 {
+		p := (i - 1) / 2
+		if h[p].key <= it.key {
+			break
+		}
+		h[i] = h[p]
+		i = p
+	}
+	h[i] = it
+	r.heap = h
+}
+
+func (r *Rerouter) pop() heapItem {
+	h := r.heap
+	top := h[0]
+	last := h[len(h)-1]
+	h = h[:len(h)-1]
+	i, n := 0, len(h)
+	for n > 0 {
+		c := 2*i + 1
+		if c >= n {
+			break
+		}
+		if c+1 < n && h[c+1].key < h[c].key {
+			c++
+		}
+		if last.key <= h[c].key {
+			break
+		}
+		h[i] = h[c]
+		i = c
+	}
+	if n > 0 {
+		h[i] = last
+	}
+	r.heap = h
+	return top
+}
+
+func remove(s []int32, v int32) []int32 {
+	for i, x := range s {
+		if x == v {
+			return append(s[:i], s[i+1:]...)
+		}
+	}
+	return s
+}
+
+// undo takes the augmented units back off the flow.
+func (r *Rerouter) undo() {
+	g := r.g
+	for _, e := range r.path {
+		if e&1 == 0 {
+			g.flow[e>>1]--
+		} else {
+			g.flow[e>>1]++
+		}
+	}
+	r.path = r.path[:0]
+}
