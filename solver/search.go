@@ -681,10 +681,7 @@ func (s *search) localSearch(pi []float64, maxTries, maxStale int) {
 	tries, stale, screens := 0, 0, 0
 	// The bounds of a free search (fixIncumbent fixes s.lo and s.hi).
 	lo, hi := slices.Clone(s.lo), slices.Clone(s.hi)
-	var rr *flow.Rerouter
-	if len(s.nt.outside) == 0 {
-		rr = s.nt.g.NewRerouter()
-	}
+	rr := s.newRerouter()
 	// The moves that do not lower the quota terms are tried round the
 	// list from the one after the last success, not from the start again.
 	next := 0
@@ -759,6 +756,9 @@ func (s *search) localSearch(pi []float64, maxTries, maxStale int) {
 			stale++
 			s.setBounds(nil)
 			if s.tryDepartures(delta, nil, pi) {
+				if s.large {
+					s.tracef("local search: better plan after %d solves, %d screens", tries, screens)
+				}
 				stale = 0
 				if k >= lowering {
 					next = k - lowering // the list changes little: resume near here
@@ -773,8 +773,90 @@ func (s *search) localSearch(pi []float64, maxTries, maxStale int) {
 				tries++
 			}
 		}
+		if !improved && screening && tries+screens/screensPerTry < maxTries && stale < maxStale && !s.interrupted() {
+			// No move within a school pays: a departure traded between
+			// two schools (a teacher from one school takes the place of
+			// one from another).
+			n := 0
+			improved, n = s.crossPairs(rr, y, lo, hi, qt, pi, (maxTries-tries)*screensPerTry-screens)
+			screens += n
+			if improved {
+				stale = 0
+			}
+		}
 	}
 	s.setBounds(nil)
+}
+
+// crossPairs screens the trades of one departure from a class a of one
+// school to a class b of another on the incumbent's flow (fixIncumbent),
+// at most maxScreens of them, and solves the first that pays. A trade can
+// pay only when its quota change plus the potentials' part of its cost
+// (pi's difference across its ends, a lower bound: the rest of a
+// re-routing's cost is non-negative) is negative, so only those are
+// screened, most promising first. It reports whether the incumbent
+// improved and how many trades it screened.
+func (s *search) crossPairs(rr *flow.Rerouter, y, lo, hi []int64, qt *quotaTerms, pi []float64, maxScreens int) (bool, int) {
+	nt, g := s.nt, s.nt.g
+	home := func(c int32) int {
+		return s.in.Cell(nt.classes[c].school, s.in.Subject[nt.classes[c].members[0]])
+	}
+	cls := func(c int32) int { return nt.root + 1 + int(c) }
+	moved := make([]int64, len(s.in.Scenario.Schools))
+	for c, cl := range nt.classes {
+		moved[cl.school] += y[c]
+	}
+	var senders, takers []int32
+	var alpha, beta []float64
+	for c := range nt.classes {
+		c32 := int32(c)
+		if y[c] > lo[c] {
+			senders = append(senders, c32)
+			alpha = append(alpha, g.Potential(home(c32))-g.Potential(cls(c32)))
+		}
+		sc := nt.classes[c].school
+		if cp := s.in.OutflowCap[sc]; y[c] < hi[c] && (cp < 0 || moved[sc] < int64(cp)) {
+			takers = append(takers, c32)
+			beta = append(beta, g.Potential(cls(c32))-g.Potential(home(c32)))
+		}
+	}
+	type pair struct {
+		a, b int32
+		v    float64
+	}
+	var cands []pair
+	for i, a := range senders {
+		for j, b := range takers {
+			if nt.classes[a].school == nt.classes[b].school {
+				continue
+			}
+			if v := alpha[i] + beta[j] + qt.delta(a, b); v < -1e-9*math.Max(1, math.Abs(s.bestZ)) {
+				cands = append(cands, pair{a, b, v})
+			}
+		}
+	}
+	slices.SortStableFunc(cands, func(x, y pair) int { return cmp.Compare(x.v, y.v) })
+	n := 0
+	for _, p := range cands {
+		if n >= maxScreens || s.interrupted() {
+			break
+		}
+		n++
+		if !s.screenMove(rr, y, p.a, p.b, qt.delta(p.a, p.b)) {
+			continue
+		}
+		s.setBounds(nil)
+		improved := s.tryDepartures(map[int32]int64{p.a: -1, p.b: 1}, nil, pi)
+		s.tracef("cross pair %d -> %d (schools %d, %d): improved %v", p.a, p.b, nt.classes[p.a].school, nt.classes[p.b].school, improved)
+		if improved {
+			return true, n
+		}
+		if !s.fixIncumbent(rr, y, pi) {
+			return false, n
+		}
+	}
+	s.tracef("cross pairs: %d candidates, %d screened", len(cands), n)
+	return false, n
 }
 
 // fixIncumbent solves the flow with every class's departures fixed to y (the
@@ -782,6 +864,10 @@ func (s *search) localSearch(pi []float64, maxTries, maxStale int) {
 // the incumbent. It reports whether the flow is optimal for them and rr
 // can price on it.
 func (s *search) fixIncumbent(rr *flow.Rerouter, y []int64, pi []float64) bool {
+	if rr.Arcs() != s.nt.g.NumArcs() {
+		// Moves were priced into a sparse network: index them too.
+		*rr = *s.newRerouter()
+	}
 	bs := make([]bound, len(y))
 	for c := range y {
 		bs[c] = bound{c: int32(c), lo: y[c], hi: y[c]}
@@ -801,6 +887,38 @@ func (s *search) fixIncumbent(rr *flow.Rerouter, y []int64, pi []float64) bool {
 		}
 	}
 	return slices.Equal(s.rl.y, y) && rr.Valid()
+}
+
+// newRerouter indexes the network for screening moves; on a sparse
+// network the moves outside the graph are offered too, per class.
+func (s *search) newRerouter() *flow.Rerouter {
+	nt := s.nt
+	rr := nt.g.NewRerouter()
+	if len(nt.outside) == 0 {
+		return rr
+	}
+	C := len(nt.classes)
+	start := make([]int32, C+1)
+	for _, m := range nt.outside {
+		start[m.class+1]++
+	}
+	for c := range C {
+		start[c+1] += start[c]
+	}
+	first := int32(nt.root + 1)
+	out := nt.outside
+	rr.Outside = func(v int32, visit func(int32, float64)) {
+		c := v - first
+		if c < 0 || int(c) >= C {
+			return
+		}
+		for _, m := range out[start[c]:start[c+1]] {
+			if m.cell >= 0 {
+				visit(m.cell, m.cost)
+			}
+		}
+	}
+	return rr
 }
 
 // screenMove prices the move of one departure from class a to class b (a or
@@ -879,11 +997,12 @@ func (q *quotaTerms) unitCost(u int, m, b int64) float64 {
 }
 
 // delta is the change of the quota terms when class a sends one teacher
-// fewer and class b one more (a or b -1: no change there). Both classes
-// are of one school, so the same units change.
+// fewer and class b one more (a or b -1: no change there); a and b may be
+// of different schools.
 func (q *quotaTerms) delta(a, b int32) float64 {
-	var school int
-	var dm, db int64
+	var units [8]int
+	us := units[:0]
+	var dm, db [8]int64
 	for _, x := range []struct {
 		c int32
 		d int64
@@ -892,15 +1011,57 @@ func (q *quotaTerms) delta(a, b int32) float64 {
 			continue
 		}
 		cl := q.nt.classes[x.c]
-		school = cl.school
-		dm += x.d
-		if cl.bb {
-			db += x.d
+		for _, u := range q.units[cl.school] {
+			k := slices.Index(us, u)
+			if k < 0 {
+				if len(us) == len(units) {
+					return q.deltaSlow(a, b)
+				}
+				k = len(us)
+				us = append(us, u)
+				dm[k], db[k] = 0, 0
+			}
+			dm[k] += x.d
+			if cl.bb {
+				db[k] += x.d
+			}
 		}
 	}
 	var d float64
-	for _, u := range q.units[school] {
-		d += q.unitCost(u, q.moved[u]+dm, q.bbMoved[u]+db) - q.unitCost(u, q.moved[u], q.bbMoved[u])
+	for k, u := range us {
+		if dm[k] != 0 || db[k] != 0 {
+			d += q.unitCost(u, q.moved[u]+dm[k], q.bbMoved[u]+db[k]) - q.unitCost(u, q.moved[u], q.bbMoved[u])
+		}
+	}
+	return d
+}
+
+// deltaSlow is delta for schools in many units.
+func (q *quotaTerms) deltaSlow(a, b int32) float64 {
+	dm := map[int]int64{}
+	db := map[int]int64{}
+	var us []int
+	for _, x := range []struct {
+		c int32
+		d int64
+	}{{a, -1}, {b, 1}} {
+		if x.c < 0 {
+			continue
+		}
+		cl := q.nt.classes[x.c]
+		for _, u := range q.units[cl.school] {
+			if _, ok := dm[u]; !ok {
+				us = append(us, u)
+			}
+			dm[u] += x.d
+			if cl.bb {
+				db[u] += x.d
+			}
+		}
+	}
+	var d float64
+	for _, u := range us {
+		d += q.unitCost(u, q.moved[u]+dm[u], q.bbMoved[u]+db[u]) - q.unitCost(u, q.moved[u], q.bbMoved[u])
 	}
 	return d
 }

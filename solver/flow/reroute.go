@@ -33,15 +33,33 @@ type Rerouter struct {
 
 	dist    []float64
 	extra   []float64 // Johnson potentials beyond the simplex's (see Cost)
-	estm    []int32   // extra valid when estm == call
+	estm    []int32   // extra valid when estm == epoch
 	seen    []int32   // dist and pred valid when seen == round
 	done    []int32   // settled when done == round
-	pred    []int32   // arc<<1 | dir by which a node was reached; -1 at a source
-	call    int32
+	pred    []int32   // arc<<1 | dir by which a node was reached; -1 at a source, -2-k by outside arc k
+	epoch   int32     // extra is 0 wherever estm differs; Undo starts a new epoch
 	round   int32
 	heap    []heapItem
 	settled []int32 // the nodes settled this round
-	path    []int32 // the arcs augmented so far (arc<<1 | dir), undone at the end
+	path    []int32 // the arcs augmented in this call (arc<<1 | dir)
+	kept    []int32 // the arcs augmented by Apply, until Undo
+	log     []extraWas
+
+	// Outside, when set, lists the arcs out of node v that are not in the
+	// Graph yet (a network grown by pricing): flow 0, room for the units
+	// priced, reduced costs >= 0 at the Graph's potentials (the pricing
+	// found none negative). A path may use them; a later unit of the same
+	// call does not send flow back along them, so a Cost of several units
+	// through outside arcs may be above the true least cost, never below.
+	Outside func(v int32, visit func(to int32, cost float64))
+	outFrom []int32 // per outside arc reached this call: its tail (pred -2-k)
+}
+
+// extraWas is a node's extra potential before a call changed it.
+type extraWas struct {
+	v     int32
+	x     float64
+	stamp int32
 }
 
 type heapItem struct {
@@ -79,8 +97,12 @@ func (g *Graph) NewRerouter() *Rerouter {
 	r.seen = make([]int32, n)
 	r.done = make([]int32, n)
 	r.pred = make([]int32, n)
+	r.epoch = 1
 	return r
 }
+
+// Arcs is the number of the Graph's arcs the Rerouter indexed.
+func (r *Rerouter) Arcs() int { return r.m }
 
 // Valid reports whether the Graph is still as the Rerouter needs it: solved
 // to optimality, with no change since, and no arc added after NewRerouter.
@@ -95,8 +117,37 @@ func (r *Rerouter) Valid() bool {
 // every arc's bounds kept. ok is false when the change costs limit or more
 // (then the cost is not computed), when no flow meets the changed
 // supplies, or when the Rerouter is no longer Valid. The Graph is left as
-// it was.
+// it was (with the changes of Apply, if any).
 func (r *Rerouter) Cost(from, to []int32, limit float64) (cost float64, ok bool) {
+	return r.price(from, to, limit, false)
+}
+
+// Apply is Cost that keeps the change when ok: the flow (in the Graph's
+// arrays, not its basis) and the potentials are those of the optimum for
+// the changed supplies, so later calls price on top of it. A batch of
+// changes applied one by one is exactly the successive shortest path
+// algorithm, each step optimal for the supplies so far. Undo takes every
+// applied change back; it must be called before the Graph is solved or
+// read again.
+func (r *Rerouter) Apply(from, to []int32, limit float64) (cost float64, ok bool) {
+	return r.price(from, to, limit, true)
+}
+
+// Undo takes back every change kept by Apply.
+func (r *Rerouter) Undo() {
+	g := r.g
+	for _, e := range r.kept {
+		if e&1 == 0 {
+			g.flow[e>>1]--
+		} else {
+			g.flow[e>>1]++
+		}
+	}
+	r.kept = r.kept[:0]
+	r.epoch++
+}
+
+func (r *Rerouter) price(from, to []int32, limit float64, keep bool) (cost float64, ok bool) {
 	if len(from) != len(to) || !r.Valid() {
 		return 0, false
 	}
@@ -130,25 +181,44 @@ func (r *Rerouter) Cost(from, to []int32, limit float64) (cost float64, ok bool)
 		return 0, 0 < limit
 	}
 	budget := limit - c0 // R must stay below it
-	r.call++
 	r.path = r.path[:0]
-	defer r.undo()
+	r.outFrom = r.outFrom[:0]
+	r.log = r.log[:0]
+	defer func() {
+		if keep && ok {
+			r.kept = append(r.kept, r.path...)
+			r.path = r.path[:0]
+			return
+		}
+		r.undo()
+	}()
+	// A super source S (arcs to the sources) and super sink T (from the
+	// sinks), of reduced cost 0. Johnson potentials h on top of pi keep
+	// every residual arc's reduced cost rc + h[u] - h[v] >= 0: h[v] grows
+	// by min(dist[v], D) after each unit, D the round's distance to T.
+	// For a graph node h = prevD + extra (prevD: Σ of the call's earlier
+	// D), so extra changes only where a node settled closer than D; extra
+	// starts from what earlier Apply calls left. h[S] = hS0 and h[T] =
+	// hT0 + prevD, with hS0 (hT0) the largest (least) extra among the
+	// sources (sinks), which keeps S's and T's arcs non-negative. A
+	// source s then starts at distance hS0 - prevD - extra[s], a sink t
+	// reaches T at dist[t] + extra[t] - hT0, and the unit's path costs
+	// D + prevD - hS0 + hT0 in reduced cost.
+	hS0, hT0 := math.Inf(-1), math.Inf(1)
+	for _, s := range src {
+		hS0 = math.Max(hS0, r.ext(s))
+	}
+	for _, t := range snk {
+		hT0 = math.Min(hT0, r.ext(t))
+	}
+	shift := hT0 - hS0
 	var R, prevD float64 // R so far; prevD: Σ of earlier rounds' distances
 	for unit := 0; unit < k; unit++ {
-		// A super source S (arcs to the sources) and super sink T (from the
-		// sinks), all of reduced cost 0. Johnson potentials h on top of pi
-		// keep the reduced costs rc + h[u] - h[v] >= 0 after each unit:
-		// h[v] grows by min(dist[v], D) for the round's distance D to T,
-		// stored as h = prevD + extra, so extra changes only where a node
-		// settled closer than D (extra[T] stays 0, extra[S] = -prevD).
-		// The distance from S to a source s is then -extra[s] - prevD, a
-		// sink t reaches T at dist[t] + extra[t], and the unit's path
-		// costs its distance to T plus prevD in reduced cost.
 		r.round++
 		r.heap = r.heap[:0]
 		r.settled = r.settled[:0]
 		for _, s := range src {
-			r.relax(s, math.Max(0, -r.ext(s)-prevD), -1)
+			r.relax(s, math.Max(0, hS0-prevD-r.ext(s)), -1)
 		}
 		left := k - unit
 		bestT, bestTD := int32(-1), math.Inf(1)
@@ -163,14 +233,14 @@ func (r *Rerouter) Cost(from, to []int32, limit float64) (cost float64, ok bool)
 				break
 			}
 			// Every later unit costs at least this one.
-			if R+float64(left)*(d+prevD) >= budget {
+			if R+float64(left)*(d+prevD+shift) >= budget {
 				return 0, false
 			}
 			r.done[u] = r.round
 			r.settled = append(r.settled, u)
 			for _, t := range snk {
 				if t == u {
-					if dt := d + r.ext(u); dt < bestTD {
+					if dt := d + math.Max(0, r.ext(u)-hT0); dt < bestTD {
 						bestT, bestTD = u, dt
 					}
 				}
@@ -199,12 +269,25 @@ func (r *Rerouter) Cost(from, to []int32, limit float64) (cost float64, ok bool)
 				w := math.Max(0, rc+eu-r.ext(v))
 				r.relax(v, d+w, e)
 			}
+			if r.Outside != nil {
+				r.Outside(u, func(v int32, cost float64) {
+					if r.done[v] == r.round {
+						return
+					}
+					w := math.Max(0, cost+g.pi[u]-g.pi[v]+eu-r.ext(v))
+					if r.seen[v] == r.round && r.dist[v] <= d+w {
+						return
+					}
+					r.outFrom = append(r.outFrom, u)
+					r.relax(v, d+w, -2-int32(len(r.outFrom)-1))
+				})
+			}
 		}
 		if bestT < 0 {
 			return 0, false // no path: the supplies cannot be met
 		}
 		D := bestTD
-		R += D + prevD
+		R += D + prevD + shift
 		if R >= budget {
 			return 0, false
 		}
@@ -212,8 +295,12 @@ func (r *Rerouter) Cost(from, to []int32, limit float64) (cost float64, ok bool)
 		prevD += D
 		// Augment one unit along the path, from the sink back to its source.
 		v := bestT
-		for r.pred[v] >= 0 {
+		for r.pred[v] != -1 {
 			e := r.pred[v]
+			if e < -1 { // an outside arc: no flow to record
+				v = r.outFrom[-2-e]
+				continue
+			}
 			a := e >> 1
 			if e&1 == 0 {
 				g.flow[a]++
@@ -232,7 +319,7 @@ func (r *Rerouter) Cost(from, to []int32, limit float64) (cost float64, ok bool)
 
 // ext is a node's extra potential (0 when not set in this call).
 func (r *Rerouter) ext(v int32) float64 {
-	if r.estm[v] != r.call {
+	if r.estm[v] != r.epoch {
 		return 0
 	}
 	return r.extra[v]
@@ -254,8 +341,9 @@ func (r *Rerouter) relax(v int32, d float64, e int32) {
 func (r *Rerouter) settle(D float64) {
 	for _, v := range r.settled {
 		if d := r.dist[v]; d < D {
-			if r.estm[v] != r.call {
-				r.estm[v] = r.call
+			r.log = append(r.log, extraWas{v, r.extra[v], r.estm[v]})
+			if r.estm[v] != r.epoch {
+				r.estm[v] = r.epoch
 				r.extra[v] = 0
 			}
 			r.extra[v] += d - D
@@ -314,8 +402,14 @@ func remove(s []int32, v int32) []int32 {
 	return s
 }
 
-// undo takes the augmented units back off the flow.
+// undo takes the call's augmented units back off the flow and its
+// potentials back.
 func (r *Rerouter) undo() {
+	for i := len(r.log) - 1; i >= 0; i-- {
+		w := r.log[i]
+		r.extra[w.v], r.estm[w.v] = w.x, w.stamp
+	}
+	r.log = r.log[:0]
 	g := r.g
 	for _, e := range r.path {
 		if e&1 == 0 {

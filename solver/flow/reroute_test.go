@@ -86,3 +86,154 @@ func TestRerouterAgainstSolve(t *testing.T) {
 		t.Fatalf("only %d feasible and %d infeasible changes checked", checked, infeasible)
 	}
 }
+
+// TestRerouterOutside prices on a network that holds only part of its arcs,
+// the others offered by Outside: one unit's cost equals a cold solve of the
+// whole network with the changed supplies, and more units never cost less.
+func TestRerouterOutside(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 22))
+	exact := 0
+	for trial := range 400 {
+		in := randInstance(r, genOpts{maxN: 10, maxM: 40, maxCap: 4, supplyProb: 0.7})
+		full := in.graph()
+		if full.Solve() != Optimal {
+			continue
+		}
+		// Leave out arcs without flow; keep the sparse network only when
+		// its optimum prices every left-out arc (as pricing ensures).
+		part := &instance{n: in.n, supply: in.supply}
+		var out []int
+		for a := range in.from {
+			if full.Flow(a) == 0 && in.lower[a] == 0 && r.IntN(3) == 0 {
+				out = append(out, a)
+				continue
+			}
+			part.from = append(part.from, in.from[a])
+			part.to = append(part.to, in.to[a])
+			part.lower = append(part.lower, in.lower[a])
+			part.upper = append(part.upper, in.upper[a])
+			part.cost = append(part.cost, in.cost[a])
+		}
+		g := part.graph()
+		if g.Solve() != Optimal || len(out) == 0 {
+			continue
+		}
+		priced := true
+		for _, a := range out {
+			if in.upper[a] > 0 && in.cost[a]-g.Potential(in.from[a])+g.Potential(in.to[a]) < -1e-9 {
+				priced = false
+			}
+		}
+		if !priced {
+			continue
+		}
+		rr := g.NewRerouter()
+		rr.Outside = func(v int32, visit func(int32, float64)) {
+			for _, a := range out {
+				if in.from[a] == int(v) && in.upper[a] > 0 {
+					visit(int32(in.to[a]), in.cost[a])
+				}
+			}
+		}
+		for range 5 {
+			k := 1 + r.IntN(2)
+			var from, to []int32
+			for range k {
+				from = append(from, int32(r.IntN(in.n)))
+				to = append(to, int32(r.IntN(in.n)))
+			}
+			changed := *in
+			changed.supply = slices.Clone(in.supply)
+			for i := range k {
+				changed.supply[from[i]]++
+				changed.supply[to[i]]--
+			}
+			cold := changed.graph()
+			st := cold.Solve()
+			got, ok := rr.Cost(from, to, math.Inf(1))
+			if st != Optimal {
+				continue
+			}
+			want := cold.Cost() - full.Cost()
+			switch {
+			case k == 1 && (!ok || math.Abs(got-want) > 1e-6*max(1, math.Abs(want))):
+				t.Fatalf("trial %d: %v -> %v: Cost %g %v, whole network %g\n%v", trial, from, to, got, ok, want, in)
+			case ok && got < want-1e-6*max(1, math.Abs(want)):
+				t.Fatalf("trial %d: %d units cost %g, below the whole network's %g", trial, k, got, want)
+			}
+			if k == 1 {
+				exact++
+			}
+		}
+	}
+	if exact < 200 {
+		t.Fatalf("only %d single units checked", exact)
+	}
+}
+
+// TestRerouterApply applies changes one after another (successive shortest
+// paths across calls) and holds the running total to cold solves of the
+// accumulated supplies, Cost on top of them too; Undo restores the flow.
+func TestRerouterApply(t *testing.T) {
+	r := rand.New(rand.NewPCG(31, 32))
+	steps := 0
+	for trial := range 300 {
+		in := randInstance(r, genOpts{maxN: 12, maxM: 40, maxCap: 4, lowerProb: 0.1, supplyProb: 0.7})
+		g := in.graph()
+		if g.Solve() != Optimal {
+			continue
+		}
+		base := g.Cost()
+		flows := make([]int64, len(in.from))
+		for a := range flows {
+			flows[a] = g.Flow(a)
+		}
+		rr := g.NewRerouter()
+		acc := *in
+		acc.supply = slices.Clone(in.supply)
+		total := 0.0
+		for range 6 {
+			k := 1 + r.IntN(2)
+			var from, to []int32
+			for range k {
+				from = append(from, int32(r.IntN(in.n)))
+				to = append(to, int32(r.IntN(in.n)))
+			}
+			next := acc
+			next.supply = slices.Clone(acc.supply)
+			for i := range k {
+				next.supply[from[i]]++
+				next.supply[to[i]]--
+			}
+			cold := next.graph()
+			st := cold.Solve()
+			peek, pok := rr.Cost(from, to, math.Inf(1))
+			got, ok := rr.Apply(from, to, math.Inf(1))
+			if st != Optimal {
+				if ok || pok {
+					t.Fatalf("trial %d: infeasible change priced", trial)
+				}
+				continue
+			}
+			want := cold.Cost() - base - total
+			if !ok || !pok || math.Abs(got-want) > 1e-6*max(1, math.Abs(want)) || math.Abs(peek-got) > 1e-9*max(1, math.Abs(got)) {
+				t.Fatalf("trial %d step: Apply %g %v, Cost %g %v, want %g", trial, got, ok, peek, pok, want)
+			}
+			total += got
+			acc = next
+			steps++
+		}
+		rr.Undo()
+		for a := range flows {
+			if g.Flow(a) != flows[a] {
+				t.Fatalf("trial %d: Undo left arc %d at %d, was %d", trial, a, g.Flow(a), flows[a])
+			}
+		}
+		if v, ok := rr.Cost(nil, nil, 1); !ok || v != 0 {
+			t.Fatalf("trial %d: empty change %g %v", trial, v, ok)
+		}
+	}
+	if steps < 500 {
+		t.Fatalf("only %d steps", steps)
+	}
+}
