@@ -53,8 +53,17 @@
 // same way, its bulk dive gives the first plan and the local search the
 // rest: the bound is the LP's, far tighter than the subgradient's. Above,
 // the subgradient ascent gives the bound and its repaired flows the first
-// plans, and the quota dive and a short local search (60 tries) improve
-// the plan.
+// plans, and the local search (batched, see below) improves the plan.
+//
+// The local search prices its moves without solving (flow.Rerouter): on
+// the incumbent's flow, optimal for its departures, a move's flow change
+// is the cost of re-routing one or two units, found exactly by successive
+// shortest paths in the residual network, cut short once it cannot pay.
+// The moves that pay are applied one after another to that flow (each
+// priced on top of the ones before it, so the sum is exact) and the whole
+// batch is solved once. A move is a departure more or fewer in a class,
+// one traded between two classes of a school, or, when none of those
+// pays, between two schools.
 //
 // A network of more than 400,000 move arcs (a city of 80,000 teachers has
 // 4.9 million) is sparse: each class starts with its 12 cheapest moves and

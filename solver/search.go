@@ -54,8 +54,8 @@ type search struct {
 	budget   int       // flow solves allowed
 	classOf  map[int32]int32
 	// large: the network is too big for the LP (above rootLPArcs): the
-	// rounding of averaged flows is skipped, and the quota dive and the
-	// local search get budgets of their own.
+	// rounding of averaged flows and the quota dive are skipped, and the
+	// local search gets a budget of its own.
 	large     bool
 	polishing bool
 	pool      *columnPool // flows seen, for branch and price; nil when unused
@@ -445,9 +445,7 @@ func (s *search) run(rootIters, nodeIters, maxNodes int) float64 {
 		}
 		if nd.depth == 0 && s.haveBest && !s.interrupted() {
 			if s.large {
-				// Each try is a warm solve of the sparse network.
-				s.quotaDive(nd.pi, s.budget/2)
-				s.tracef("quota dive done")
+				s.tracef("ascent done")
 			} else {
 				s.quotaDive(nd.pi, max(20, s.budget/10))
 			}
@@ -673,11 +671,11 @@ func (s *search) localSearch(pi []float64, maxTries, maxStale int) {
 		schools = append(schools, sIdx)
 	}
 	slices.Sort(schools)
-	type move struct {
-		a, b  int32 // a gives one departure (-1: none), b takes one (-1: none)
-		quota float64
+	type move = lsMove
+	screensPerTry := 20
+	if s.large {
+		screensPerTry = 50
 	}
-	const screensPerTry = 20
 	tries, stale, screens := 0, 0, 0
 	// The bounds of a free search (fixIncumbent fixes s.lo and s.hi).
 	lo, hi := slices.Clone(s.lo), slices.Clone(s.hi)
@@ -726,8 +724,26 @@ func (s *search) localSearch(pi []float64, maxTries, maxStale int) {
 		screening := rr != nil && s.fixIncumbent(rr, y, pi)
 		if screening {
 			tries++
+			if tries+screens/screensPerTry >= maxTries || stale >= maxStale {
+				break
+			}
+			order := append(slices.Clone(moves[:lowering]), moves[lowering:]...)
+			var n, solves int
+			improved, n, solves = s.batchPass(rr, order, y, lo, hi, qt, pi, (maxTries-tries)*screensPerTry-screens)
+			screens += n
+			tries += solves
+			stale += n / screensPerTry
+			if improved {
+				stale = 0
+				continue
+			}
+			screening = s.fixIncumbent(rr, y, pi)
+			tries++
 		}
 		for i := range moves {
+			if screening {
+				break // every move was screened
+			}
 			if tries+screens/screensPerTry >= maxTries || stale >= maxStale || s.interrupted() {
 				return
 			}
@@ -736,15 +752,6 @@ func (s *search) localSearch(pi []float64, maxTries, maxStale int) {
 				k = lowering + (next+i-lowering)%rest
 			}
 			m := moves[k]
-			if screening {
-				screens++
-				if !s.screenMove(rr, y, m.a, m.b, m.quota) {
-					if screens%screensPerTry == 0 {
-						stale++
-					}
-					continue
-				}
-			}
 			delta := map[int32]int64{}
 			if m.a >= 0 {
 				delta[m.a]--
@@ -766,18 +773,13 @@ func (s *search) localSearch(pi []float64, maxTries, maxStale int) {
 				improved = true
 				break
 			}
-			if screening {
-				// Priced to pay but did not (rounding): the flow is the
-				// try's now; put the incumbent's back for the screens.
-				screening = s.fixIncumbent(rr, y, pi)
-				tries++
-			}
 		}
 		if !improved && screening && tries+screens/screensPerTry < maxTries && stale < maxStale && !s.interrupted() {
 			// No move within a school pays: a departure traded between
 			// two schools (a teacher from one school takes the place of
 			// one from another).
 			n := 0
+			qt = newQuotaTerms(s.in, s.nt, y) // the batch pass changed it
 			improved, n = s.crossPairs(rr, y, lo, hi, qt, pi, (maxTries-tries)*screensPerTry-screens)
 			screens += n
 			if improved {
@@ -786,6 +788,90 @@ func (s *search) localSearch(pi []float64, maxTries, maxStale int) {
 		}
 	}
 	s.setBounds(nil)
+}
+
+// lsMove is a move of the local search: class a sends one teacher fewer
+// and class b one more (-1: none), changing the quota terms by quota.
+type lsMove struct {
+	a, b  int32
+	quota float64
+}
+
+// batchPass screens the moves in order on the incumbent's flow (see
+// fixIncumbent), each on top of those that paid before it: a move that
+// lowers Z is applied to the Rerouter's flow (Rerouter.Apply, successive
+// shortest paths, so the flow stays optimal for the departures so far and
+// each screen is exact for the batch) and the quota terms. The whole
+// batch is then solved at once: one flow solve for many moves where the
+// plain local search solves each. It screens at most maxScreens moves and
+// reports whether the incumbent improved, the moves screened and the flow
+// solves spent.
+func (s *search) batchPass(rr *flow.Rerouter, order []lsMove, y, lo, hi []int64, qt *quotaTerms, pi []float64, maxScreens int) (improved bool, screened, solves int) {
+	nt := s.nt
+	yb := slices.Clone(y)
+	moved := make([]int64, len(s.in.Scenario.Schools))
+	for c, cl := range nt.classes {
+		moved[cl.school] += y[c]
+	}
+	delta := map[int32]int64{}
+	var batch []lsMove
+	var gain float64
+	for _, m := range order {
+		if screened >= maxScreens || s.interrupted() {
+			break
+		}
+		if (m.a >= 0 && yb[m.a] <= lo[m.a]) || (m.b >= 0 && yb[m.b] >= hi[m.b]) {
+			continue
+		}
+		if m.a < 0 {
+			if cp := s.in.OutflowCap[nt.classes[m.b].school]; cp >= 0 && moved[nt.classes[m.b].school]+1 > int64(cp) {
+				continue
+			}
+		}
+		screened++
+		qd := qt.delta(m.a, m.b)
+		cost, ok := s.priceMove(rr, m.a, m.b, qd, true)
+		if !ok {
+			continue
+		}
+		gain += cost + qd
+		batch = append(batch, m)
+		if m.a >= 0 {
+			yb[m.a]--
+			delta[m.a]--
+			moved[nt.classes[m.a].school]--
+		}
+		if m.b >= 0 {
+			yb[m.b]++
+			delta[m.b]++
+			moved[nt.classes[m.b].school]++
+		}
+		qt.apply(m.a, m.b)
+	}
+	rr.Undo()
+	if len(batch) == 0 {
+		return false, screened, 0
+	}
+	before := s.bestZ
+	s.setBounds(nil)
+	improved = s.tryDepartures(delta, nil, pi)
+	solves++
+	s.tracef("local search: a batch of %d moves priced at %.6f: Z %.6f -> %.6f", len(batch), gain, before, s.bestZ)
+	if !improved && len(batch) > 1 {
+		// Rounding: the first move alone was priced exactly.
+		m := batch[0]
+		d := map[int32]int64{}
+		if m.a >= 0 {
+			d[m.a]--
+		}
+		if m.b >= 0 {
+			d[m.b]++
+		}
+		s.setBounds(nil)
+		improved = s.tryDepartures(d, nil, pi)
+		solves++
+	}
+	return improved, screened, solves
 }
 
 // crossPairs screens the trades of one departure from a class a of one
@@ -842,7 +928,7 @@ func (s *search) crossPairs(rr *flow.Rerouter, y, lo, hi []int64, qt *quotaTerms
 			break
 		}
 		n++
-		if !s.screenMove(rr, y, p.a, p.b, qt.delta(p.a, p.b)) {
+		if _, ok := s.priceMove(rr, p.a, p.b, qt.delta(p.a, p.b), false); !ok {
 			continue
 		}
 		s.setBounds(nil)
@@ -864,10 +950,6 @@ func (s *search) crossPairs(rr *flow.Rerouter, y, lo, hi []int64, qt *quotaTerms
 // the incumbent. It reports whether the flow is optimal for them and rr
 // can price on it.
 func (s *search) fixIncumbent(rr *flow.Rerouter, y []int64, pi []float64) bool {
-	if rr.Arcs() != s.nt.g.NumArcs() {
-		// Moves were priced into a sparse network: index them too.
-		*rr = *s.newRerouter()
-	}
 	bs := make([]bound, len(y))
 	for c := range y {
 		bs[c] = bound{c: int32(c), lo: y[c], hi: y[c]}
@@ -880,7 +962,13 @@ func (s *search) fixIncumbent(rr *flow.Rerouter, y []int64, pi []float64) bool {
 		return false
 	}
 	s.offer() // the incumbent's own destinations may not have been the best
-	if !rr.Valid() {
+	for range 2 {
+		if rr.Arcs() != s.nt.g.NumArcs() {
+			*rr = *s.newRerouter() // moves were priced into a sparse network
+		}
+		if rr.Valid() {
+			break
+		}
 		// The offer polished (solved and set the same bounds again).
 		if _, ok := s.rl.evaluate(pi); !ok {
 			return false
@@ -899,32 +987,25 @@ func (s *search) newRerouter() *flow.Rerouter {
 	}
 	C := len(nt.classes)
 	start := make([]int32, C+1)
-	for _, m := range nt.outside {
+	to := make([]int32, len(nt.outside))
+	cost := make([]float64, len(nt.outside))
+	for k, m := range nt.outside {
 		start[m.class+1]++
+		to[k], cost[k] = m.cell, m.cost
 	}
 	for c := range C {
 		start[c+1] += start[c]
 	}
-	first := int32(nt.root + 1)
-	out := nt.outside
-	rr.Outside = func(v int32, visit func(int32, float64)) {
-		c := v - first
-		if c < 0 || int(c) >= C {
-			return
-		}
-		for _, m := range out[start[c]:start[c+1]] {
-			if m.cell >= 0 {
-				visit(m.cell, m.cost)
-			}
-		}
-	}
+	rr.SetOutside(int32(nt.root+1), start, to, cost)
 	return rr
 }
 
-// screenMove prices the move of one departure from class a to class b (a or
-// b -1: none) on the incumbent's flow (fixIncumbent) and reports whether it
-// lowers Z: the re-routing's cost plus qd, the quota terms' change.
-func (s *search) screenMove(rr *flow.Rerouter, y []int64, a, b int32, qd float64) bool {
+// priceMove prices the move of one departure from class a to class b (a
+// or b -1: none) on the Rerouter's flow (the incumbent's, see
+// fixIncumbent, with the moves applied so far) and reports the flow's
+// change and whether the move lowers Z, qd being the quota terms' change;
+// apply keeps a move that does. H4 is the caller's.
+func (s *search) priceMove(rr *flow.Rerouter, a, b int32, qd float64, apply bool) (float64, bool) {
 	nt := s.nt
 	home := func(c int32) int32 {
 		return int32(s.in.Cell(nt.classes[c].school, s.in.Subject[nt.classes[c].members[0]]))
@@ -938,26 +1019,14 @@ func (s *search) screenMove(rr *flow.Rerouter, y []int64, a, b int32, qd float64
 		n++
 	}
 	if b >= 0 {
-		if a < 0 {
-			sc := nt.classes[b].school
-			if cp := s.in.OutflowCap[sc]; cp >= 0 {
-				var moved int64
-				for c, cl := range nt.classes {
-					if cl.school == sc {
-						moved += y[c]
-					}
-				}
-				if moved+1 > int64(cp) {
-					return false
-				}
-			}
-		}
 		from[n], to[n] = int32(nt.root+1)+b, home(b)
 		n++
 	}
 	limit := -qd - 1e-9*math.Max(1, math.Abs(s.bestZ))
-	_, ok := rr.Cost(from[:n], to[:n], limit)
-	return ok
+	if apply {
+		return rr.Apply(from[:n], to[:n], limit)
+	}
+	return rr.Cost(from[:n], to[:n], limit)
 }
 
 // quotaTerms evaluates the quota and backbone terms of Z (spec §5-6) from
@@ -1034,6 +1103,26 @@ func (q *quotaTerms) delta(a, b int32) float64 {
 		}
 	}
 	return d
+}
+
+// apply records the move of one departure from class a to class b (a or b
+// -1: none).
+func (q *quotaTerms) apply(a, b int32) {
+	for _, x := range []struct {
+		c int32
+		d int64
+	}{{a, -1}, {b, 1}} {
+		if x.c < 0 {
+			continue
+		}
+		cl := q.nt.classes[x.c]
+		for _, u := range q.units[cl.school] {
+			q.moved[u] += x.d
+			if cl.bb {
+				q.bbMoved[u] += x.d
+			}
+		}
+	}
 }
 
 // deltaSlow is delta for schools in many units.

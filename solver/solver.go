@@ -195,10 +195,12 @@ func solve(ctx context.Context, in *model.Instance, s *Settings, limits sizeLimi
 		}
 	} else if sr.large && set.MaxSolves == 0 {
 		// No LP: the ascent for the bound and the first plans (50 steps,
-		// as many as a 4-million-arc network allowed before pricing), the
-		// quota dive for the plan.
+		// as many as a 4-million-arc network allowed before pricing), at
+		// the root only (a node of the subgradient tree costs as much and
+		// moves the bound less than the local search moves the plan); the
+		// batched local search below makes the plan.
 		sr.budget = largeSolves
-		bound = sr.run(50, 60, maxNodes)
+		bound = sr.run(50, 60, 1)
 	} else {
 		bound = sr.run(min(400, sr.budget/2), 60, maxNodes)
 	}

@@ -45,14 +45,14 @@ type Rerouter struct {
 	kept    []int32 // the arcs augmented by Apply, until Undo
 	log     []extraWas
 
-	// Outside, when set, lists the arcs out of node v that are not in the
-	// Graph yet (a network grown by pricing): flow 0, room for the units
-	// priced, reduced costs >= 0 at the Graph's potentials (the pricing
-	// found none negative). A path may use them; a later unit of the same
-	// call does not send flow back along them, so a Cost of several units
-	// through outside arcs may be above the true least cost, never below.
-	Outside func(v int32, visit func(to int32, cost float64))
-	outFrom []int32 // per outside arc reached this call: its tail (pred -2-k)
+	// Arcs not in the Graph yet (a network grown by pricing), see
+	// SetOutside: the arcs out of node outFirst+i are outTo/outCost
+	// [outStart[i]:outStart[i+1]].
+	outFirst int32
+	outStart []int32
+	outTo    []int32
+	outCost  []float64
+	outFrom  []int32 // per outside arc reached this call: its tail (pred -2-k)
 }
 
 // extraWas is a node's extra potential before a call changed it.
@@ -99,6 +99,18 @@ func (g *Graph) NewRerouter() *Rerouter {
 	r.pred = make([]int32, n)
 	r.epoch = 1
 	return r
+}
+
+// SetOutside gives the arcs that are not in the Graph but may carry flow
+// (a network grown by pricing): the arcs out of node first+i go to
+// to[start[i]:start[i+1]] at the matching costs, a negative to being
+// skipped. They have flow 0, room for the units priced, and reduced costs
+// >= 0 at the Graph's potentials (the pricing found none negative). A path
+// may use them; a later unit does not send flow back along them, so a
+// cost of several units through outside arcs may be above the true least
+// cost, never below. The slices are read, not copied.
+func (r *Rerouter) SetOutside(first int32, start, to []int32, cost []float64) {
+	r.outFirst, r.outStart, r.outTo, r.outCost = first, start, to, cost
 }
 
 // Arcs is the number of the Graph's arcs the Rerouter indexed.
@@ -269,18 +281,20 @@ func (r *Rerouter) price(from, to []int32, limit float64, keep bool) (cost float
 				w := math.Max(0, rc+eu-r.ext(v))
 				r.relax(v, d+w, e)
 			}
-			if r.Outside != nil {
-				r.Outside(u, func(v int32, cost float64) {
-					if r.done[v] == r.round {
-						return
+			if i := u - r.outFirst; r.outStart != nil && i >= 0 && int(i) < len(r.outStart)-1 {
+				pu := g.pi[u] + eu
+				for k := r.outStart[i]; k < r.outStart[i+1]; k++ {
+					v := r.outTo[k]
+					if v < 0 || r.done[v] == r.round {
+						continue
 					}
-					w := math.Max(0, cost+g.pi[u]-g.pi[v]+eu-r.ext(v))
-					if r.seen[v] == r.round && r.dist[v] <= d+w {
-						return
+					dv := d + math.Max(0, r.outCost[k]+pu-g.pi[v]-r.ext(v))
+					if r.seen[v] == r.round && r.dist[v] <= dv {
+						continue
 					}
 					r.outFrom = append(r.outFrom, u)
-					r.relax(v, d+w, -2-int32(len(r.outFrom)-1))
-				})
+					r.relax(v, dv, -2-int32(len(r.outFrom)-1))
+				}
 			}
 		}
 		if bestT < 0 {

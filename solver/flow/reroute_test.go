@@ -128,13 +128,24 @@ func TestRerouterOutside(t *testing.T) {
 			continue
 		}
 		rr := g.NewRerouter()
-		rr.Outside = func(v int32, visit func(int32, float64)) {
+		// Per node, its left-out arcs (capacity 0: skipped, to -1).
+		start := make([]int32, in.n+1)
+		var to []int32
+		var cost []float64
+		for v := range in.n {
 			for _, a := range out {
-				if in.from[a] == int(v) && in.upper[a] > 0 {
-					visit(int32(in.to[a]), in.cost[a])
+				if in.from[a] == v {
+					if in.upper[a] > 0 {
+						to = append(to, int32(in.to[a]))
+					} else {
+						to = append(to, -1)
+					}
+					cost = append(cost, in.cost[a])
 				}
 			}
+			start[v+1] = int32(len(to))
 		}
+		rr.SetOutside(0, start, to, cost)
 		for range 5 {
 			k := 1 + r.IntN(2)
 			var from, to []int32
