@@ -657,12 +657,15 @@ func (s *search) tryDepartures(delta map[int32]int64, node []bound, pi []float64
 // since a binding backbone share is where the flows' rounding errs; the
 // others follow in school and class order.
 //
-// On a network held in full, a move is first priced without a solve: with
-// the incumbent's flow optimal for its departures, the flow's change is a
-// re-routing of one or two units (flow.Rerouter, successive shortest
-// paths), exact, and cut short as soon as it cannot pay for the quota
-// terms. Only the moves that lower Z are solved; the screens count against
-// maxTries and maxStale at a twentieth of a solve each.
+// A move is priced before it is solved (batchPass): with the incumbent's
+// flow optimal for its departures, the flow's change is a re-routing of
+// one or two units (flow.Rerouter, successive shortest paths), exact, and
+// cut short as soon as it cannot pay for the quota terms. The moves that
+// pay are solved together, once. When none does, a departure traded
+// between two schools is tried (crossPairs). A screen counts as a
+// twentieth of a try (a fiftieth on a large network, where a solve costs
+// more). Should the incumbent's flow not be at hand (a flow that does not
+// meet its departures), the moves are solved one by one.
 func (s *search) localSearch(pi []float64, maxTries, maxStale int) {
 	s.setBounds(nil)
 	bySchool := s.classesBySchool()
@@ -671,12 +674,14 @@ func (s *search) localSearch(pi []float64, maxTries, maxStale int) {
 		schools = append(schools, sIdx)
 	}
 	slices.Sort(schools)
-	type move = lsMove
 	screensPerTry := 20
 	if s.large {
 		screensPerTry = 50
 	}
 	tries, stale, screens := 0, 0, 0
+	spent := func() bool {
+		return tries+screens/screensPerTry >= maxTries || stale >= maxStale || s.interrupted()
+	}
 	// The bounds of a free search (fixIncumbent fixes s.lo and s.hi).
 	lo, hi := slices.Clone(s.lo), slices.Clone(s.hi)
 	rr := s.newRerouter()
@@ -684,52 +689,23 @@ func (s *search) localSearch(pi []float64, maxTries, maxStale int) {
 	// list from the one after the last success, not from the start again.
 	next := 0
 	defer func() { s.tracef("local search: %d solves, %d screens", tries, screens) }()
-	for improved := true; improved && tries < maxTries && !s.interrupted(); {
+	for improved := true; improved && !spent(); {
 		improved = false
 		y := s.incumbentY()
 		qt := newQuotaTerms(s.in, s.nt, y)
-		var moves []move
-		for _, sIdx := range schools {
-			cs := bySchool[sIdx]
-			for _, c := range cs {
-				if y[c] > lo[c] {
-					moves = append(moves, move{a: c, b: -1})
-				}
-				if y[c] < hi[c] {
-					moves = append(moves, move{a: -1, b: c})
-				}
-			}
-			for _, a := range cs {
-				if y[a] <= lo[a] {
-					continue
-				}
-				for _, b := range cs {
-					if b != a && y[b] < hi[b] {
-						moves = append(moves, move{a: a, b: b})
-					}
-				}
-			}
-		}
-		for i := range moves {
-			moves[i].quota = qt.delta(moves[i].a, moves[i].b)
-		}
-		slices.SortStableFunc(moves, func(x, y move) int {
-			return cmp.Compare(min(x.quota, 0), min(y.quota, 0))
-		})
+		moves := schoolMoves(schools, bySchool, y, lo, hi, qt)
 		lowering := 0
 		for lowering < len(moves) && moves[lowering].quota < 0 {
 			lowering++
 		}
 		rest := len(moves) - lowering
-		screening := rr != nil && s.fixIncumbent(rr, y, pi)
-		if screening {
-			tries++
-			if tries+screens/screensPerTry >= maxTries || stale >= maxStale {
+		tries++
+		if s.fixIncumbent(rr, y, pi) {
+			if spent() {
 				break
 			}
-			order := append(slices.Clone(moves[:lowering]), moves[lowering:]...)
 			var n, solves int
-			improved, n, solves = s.batchPass(rr, order, y, lo, hi, qt, pi, (maxTries-tries)*screensPerTry-screens)
+			improved, n, solves, _ = s.batchPass(rr, moves, y, lo, hi, qt, pi, (maxTries-tries)*screensPerTry-screens)
 			screens += n
 			tries += solves
 			stale += n / screensPerTry
@@ -737,14 +713,23 @@ func (s *search) localSearch(pi []float64, maxTries, maxStale int) {
 				stale = 0
 				continue
 			}
-			screening = s.fixIncumbent(rr, y, pi)
 			tries++
+			if !s.fixIncumbent(rr, y, pi) || spent() {
+				break
+			}
+			// No move within a school pays: a departure traded between
+			// two schools (a teacher from one school takes the place of
+			// one from another).
+			qt = newQuotaTerms(s.in, s.nt, y) // the batch pass changed it
+			improved, n = s.crossPairs(rr, y, lo, hi, qt, pi, (maxTries-tries)*screensPerTry-screens)
+			screens += n
+			if improved {
+				stale = 0
+			}
+			continue
 		}
 		for i := range moves {
-			if screening {
-				break // every move was screened
-			}
-			if tries+screens/screensPerTry >= maxTries || stale >= maxStale || s.interrupted() {
+			if spent() {
 				return
 			}
 			k := i
@@ -763,27 +748,12 @@ func (s *search) localSearch(pi []float64, maxTries, maxStale int) {
 			stale++
 			s.setBounds(nil)
 			if s.tryDepartures(delta, nil, pi) {
-				if s.large {
-					s.tracef("local search: better plan after %d solves, %d screens", tries, screens)
-				}
 				stale = 0
 				if k >= lowering {
 					next = k - lowering // the list changes little: resume near here
 				}
 				improved = true
 				break
-			}
-		}
-		if !improved && screening && tries+screens/screensPerTry < maxTries && stale < maxStale && !s.interrupted() {
-			// No move within a school pays: a departure traded between
-			// two schools (a teacher from one school takes the place of
-			// one from another).
-			n := 0
-			qt = newQuotaTerms(s.in, s.nt, y) // the batch pass changed it
-			improved, n = s.crossPairs(rr, y, lo, hi, qt, pi, (maxTries-tries)*screensPerTry-screens)
-			screens += n
-			if improved {
-				stale = 0
 			}
 		}
 	}
@@ -797,6 +767,42 @@ type lsMove struct {
 	quota float64
 }
 
+// schoolMoves lists the moves within a school from departures y under
+// bounds lo, hi: a departure more or fewer in a class, or one traded
+// between two classes of a school; those that lower the quota terms
+// first, most first, the others in school and class order.
+func schoolMoves(schools []int, bySchool map[int][]int32, y, lo, hi []int64, qt *quotaTerms) []lsMove {
+	var moves []lsMove
+	for _, sIdx := range schools {
+		cs := bySchool[sIdx]
+		for _, c := range cs {
+			if y[c] > lo[c] {
+				moves = append(moves, lsMove{a: c, b: -1})
+			}
+			if y[c] < hi[c] {
+				moves = append(moves, lsMove{a: -1, b: c})
+			}
+		}
+		for _, a := range cs {
+			if y[a] <= lo[a] {
+				continue
+			}
+			for _, b := range cs {
+				if b != a && y[b] < hi[b] {
+					moves = append(moves, lsMove{a: a, b: b})
+				}
+			}
+		}
+	}
+	for i := range moves {
+		moves[i].quota = qt.delta(moves[i].a, moves[i].b)
+	}
+	slices.SortStableFunc(moves, func(x, y lsMove) int {
+		return cmp.Compare(min(x.quota, 0), min(y.quota, 0))
+	})
+	return moves
+}
+
 // batchPass screens the moves in order on the incumbent's flow (see
 // fixIncumbent), each on top of those that paid before it: a move that
 // lowers Z is applied to the Rerouter's flow (Rerouter.Apply, successive
@@ -804,9 +810,9 @@ type lsMove struct {
 // each screen is exact for the batch) and the quota terms. The whole
 // batch is then solved at once: one flow solve for many moves where the
 // plain local search solves each. It screens at most maxScreens moves and
-// reports whether the incumbent improved, the moves screened and the flow
-// solves spent.
-func (s *search) batchPass(rr *flow.Rerouter, order []lsMove, y, lo, hi []int64, qt *quotaTerms, pi []float64, maxScreens int) (improved bool, screened, solves int) {
+// reports whether the incumbent improved, the moves screened, the flow
+// solves spent and the batch's priced change of Z (0: no batch).
+func (s *search) batchPass(rr *flow.Rerouter, order []lsMove, y, lo, hi []int64, qt *quotaTerms, pi []float64, maxScreens int) (improved bool, screened, solves int, gain float64) {
 	nt := s.nt
 	yb := slices.Clone(y)
 	moved := make([]int64, len(s.in.Scenario.Schools))
@@ -815,7 +821,6 @@ func (s *search) batchPass(rr *flow.Rerouter, order []lsMove, y, lo, hi []int64,
 	}
 	delta := map[int32]int64{}
 	var batch []lsMove
-	var gain float64
 	for _, m := range order {
 		if screened >= maxScreens || s.interrupted() {
 			break
@@ -823,9 +828,9 @@ func (s *search) batchPass(rr *flow.Rerouter, order []lsMove, y, lo, hi []int64,
 		if (m.a >= 0 && yb[m.a] <= lo[m.a]) || (m.b >= 0 && yb[m.b] >= hi[m.b]) {
 			continue
 		}
-		if m.a < 0 {
+		if m.b >= 0 && (m.a < 0 || nt.classes[m.a].school != nt.classes[m.b].school) {
 			if cp := s.in.OutflowCap[nt.classes[m.b].school]; cp >= 0 && moved[nt.classes[m.b].school]+1 > int64(cp) {
-				continue
+				continue // H4
 			}
 		}
 		screened++
@@ -850,7 +855,7 @@ func (s *search) batchPass(rr *flow.Rerouter, order []lsMove, y, lo, hi []int64,
 	}
 	rr.Undo()
 	if len(batch) == 0 {
-		return false, screened, 0
+		return false, screened, 0, 0
 	}
 	before := s.bestZ
 	s.setBounds(nil)
@@ -871,27 +876,23 @@ func (s *search) batchPass(rr *flow.Rerouter, order []lsMove, y, lo, hi []int64,
 		improved = s.tryDepartures(d, nil, pi)
 		solves++
 	}
-	return improved, screened, solves
+	return improved, screened, solves, gain
 }
 
 // crossPairs screens the trades of one departure from a class a of one
 // school to a class b of another on the incumbent's flow (fixIncumbent),
-// at most maxScreens of them, and solves the first that pays. A trade can
-// pay only when its quota change plus the potentials' part of its cost
-// (pi's difference across its ends, a lower bound: the rest of a
-// re-routing's cost is non-negative) is negative, so only those are
-// screened, most promising first. It reports whether the incumbent
-// improved and how many trades it screened.
+// at most maxScreens of them, as a batch (batchPass). A trade can pay only
+// when its quota change plus the potentials' part of its cost (pi's
+// difference across its ends, a lower bound: the rest of a re-routing's
+// cost is non-negative) is negative, so only those are screened, most
+// promising first. It reports whether the incumbent improved and how many
+// trades it screened.
 func (s *search) crossPairs(rr *flow.Rerouter, y, lo, hi []int64, qt *quotaTerms, pi []float64, maxScreens int) (bool, int) {
 	nt, g := s.nt, s.nt.g
 	home := func(c int32) int {
 		return s.in.Cell(nt.classes[c].school, s.in.Subject[nt.classes[c].members[0]])
 	}
 	cls := func(c int32) int { return nt.root + 1 + int(c) }
-	moved := make([]int64, len(s.in.Scenario.Schools))
-	for c, cl := range nt.classes {
-		moved[cl.school] += y[c]
-	}
 	var senders, takers []int32
 	var alpha, beta []float64
 	for c := range nt.classes {
@@ -900,49 +901,26 @@ func (s *search) crossPairs(rr *flow.Rerouter, y, lo, hi []int64, qt *quotaTerms
 			senders = append(senders, c32)
 			alpha = append(alpha, g.Potential(home(c32))-g.Potential(cls(c32)))
 		}
-		sc := nt.classes[c].school
-		if cp := s.in.OutflowCap[sc]; y[c] < hi[c] && (cp < 0 || moved[sc] < int64(cp)) {
+		if y[c] < hi[c] {
 			takers = append(takers, c32)
 			beta = append(beta, g.Potential(cls(c32))-g.Potential(home(c32)))
 		}
 	}
-	type pair struct {
-		a, b int32
-		v    float64
-	}
-	var cands []pair
+	var cands []lsMove
 	for i, a := range senders {
 		for j, b := range takers {
 			if nt.classes[a].school == nt.classes[b].school {
 				continue
 			}
 			if v := alpha[i] + beta[j] + qt.delta(a, b); v < -1e-9*math.Max(1, math.Abs(s.bestZ)) {
-				cands = append(cands, pair{a, b, v})
+				cands = append(cands, lsMove{a, b, v}) // quota: the sort key here; batchPass prices anew
 			}
 		}
 	}
-	slices.SortStableFunc(cands, func(x, y pair) int { return cmp.Compare(x.v, y.v) })
-	n := 0
-	for _, p := range cands {
-		if n >= maxScreens || s.interrupted() {
-			break
-		}
-		n++
-		if _, ok := s.priceMove(rr, p.a, p.b, qt.delta(p.a, p.b), false); !ok {
-			continue
-		}
-		s.setBounds(nil)
-		improved := s.tryDepartures(map[int32]int64{p.a: -1, p.b: 1}, nil, pi)
-		s.tracef("cross pair %d -> %d (schools %d, %d): improved %v", p.a, p.b, nt.classes[p.a].school, nt.classes[p.b].school, improved)
-		if improved {
-			return true, n
-		}
-		if !s.fixIncumbent(rr, y, pi) {
-			return false, n
-		}
-	}
-	s.tracef("cross pairs: %d candidates, %d screened", len(cands), n)
-	return false, n
+	slices.SortStableFunc(cands, func(x, y lsMove) int { return cmp.Compare(x.quota, y.quota) })
+	improved, n, _, gain := s.batchPass(rr, cands, y, lo, hi, qt, pi, maxScreens)
+	s.tracef("cross pairs: %d candidates, %d screened, batch priced at %.6f", len(cands), n, gain)
+	return improved, n
 }
 
 // fixIncumbent solves the flow with every class's departures fixed to y (the
