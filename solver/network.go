@@ -363,6 +363,15 @@ func (nt *network) placements() []model.Placement {
 	return out
 }
 
+// home is the node of class c's home cell (its dep arc's tail).
+func (nt *network) home(c int32) int32 {
+	t := nt.classes[c].members[0]
+	return int32(nt.in.Cell(nt.in.Home[t], nt.in.Subject[t]))
+}
+
+// classNode is the node of class c.
+func (nt *network) classNode(c int32) int32 { return int32(nt.root+1) + c }
+
 // leaving is the number of a class's teachers that leave in the current flow.
 func (nt *network) leaving(c int) int64 { return nt.g.Flow(int(nt.dep[c])) }
 

@@ -835,7 +835,7 @@ func (s *search) batchPass(rr *flow.Rerouter, order []lsMove, y, lo, hi []int64,
 		}
 		screened++
 		qd := qt.delta(m.a, m.b)
-		cost, ok := s.priceMove(rr, m.a, m.b, qd, true)
+		cost, ok := s.applyMove(rr, m.a, m.b, qd)
 		if !ok {
 			continue
 		}
@@ -889,21 +889,17 @@ func (s *search) batchPass(rr *flow.Rerouter, order []lsMove, y, lo, hi []int64,
 // trades it screened.
 func (s *search) crossPairs(rr *flow.Rerouter, y, lo, hi []int64, qt *quotaTerms, pi []float64, maxScreens int) (bool, int) {
 	nt, g := s.nt, s.nt.g
-	home := func(c int32) int {
-		return s.in.Cell(nt.classes[c].school, s.in.Subject[nt.classes[c].members[0]])
-	}
-	cls := func(c int32) int { return nt.root + 1 + int(c) }
 	var senders, takers []int32
 	var alpha, beta []float64
 	for c := range nt.classes {
 		c32 := int32(c)
 		if y[c] > lo[c] {
 			senders = append(senders, c32)
-			alpha = append(alpha, g.Potential(home(c32))-g.Potential(cls(c32)))
+			alpha = append(alpha, g.Potential(int(nt.home(c32)))-g.Potential(int(nt.classNode(c32))))
 		}
 		if y[c] < hi[c] {
 			takers = append(takers, c32)
-			beta = append(beta, g.Potential(cls(c32))-g.Potential(home(c32)))
+			beta = append(beta, g.Potential(int(nt.classNode(c32)))-g.Potential(int(nt.home(c32))))
 		}
 	}
 	var cands []lsMove
@@ -974,37 +970,30 @@ func (s *search) newRerouter() *flow.Rerouter {
 	for c := range C {
 		start[c+1] += start[c]
 	}
-	rr.SetOutside(int32(nt.root+1), start, to, cost)
+	rr.SetOutside(nt.classNode(0), start, to, cost)
 	return rr
 }
 
-// priceMove prices the move of one departure from class a to class b (a
+// applyMove prices the move of one departure from class a to class b (a
 // or b -1: none) on the Rerouter's flow (the incumbent's, see
-// fixIncumbent, with the moves applied so far) and reports the flow's
-// change and whether the move lowers Z, qd being the quota terms' change;
-// apply keeps a move that does. H4 is the caller's.
-func (s *search) priceMove(rr *flow.Rerouter, a, b int32, qd float64, apply bool) (float64, bool) {
+// fixIncumbent, with the moves applied so far), qd being the quota terms'
+// change, and applies it when it lowers Z; it returns the flow's change
+// and whether it did. H4 is the caller's.
+func (s *search) applyMove(rr *flow.Rerouter, a, b int32, qd float64) (float64, bool) {
 	nt := s.nt
-	home := func(c int32) int32 {
-		return int32(s.in.Cell(nt.classes[c].school, s.in.Subject[nt.classes[c].members[0]]))
-	}
 	var from, to [2]int32
 	n := 0
 	if a >= 0 {
 		// One fewer leaves: the home cell keeps a teacher it would have
 		// sent, and the class sends one fewer to a destination.
-		from[n], to[n] = home(a), int32(nt.root+1)+a
+		from[n], to[n] = nt.home(a), nt.classNode(a)
 		n++
 	}
 	if b >= 0 {
-		from[n], to[n] = int32(nt.root+1)+b, home(b)
+		from[n], to[n] = nt.classNode(b), nt.home(b)
 		n++
 	}
-	limit := -qd - 1e-9*math.Max(1, math.Abs(s.bestZ))
-	if apply {
-		return rr.Apply(from[:n], to[:n], limit)
-	}
-	return rr.Cost(from[:n], to[:n], limit)
+	return rr.Apply(from[:n], to[:n], -qd-1e-9*math.Max(1, math.Abs(s.bestZ)))
 }
 
 // quotaTerms evaluates the quota and backbone terms of Z (spec §5-6) from
