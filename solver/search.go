@@ -854,6 +854,7 @@ func (s *search) batchPass(rr *flow.Rerouter, order []lsMove, y, lo, hi []int64,
 		qt.apply(m.a, m.b)
 	}
 	rr.Undo()
+	s.tracef("batch: %d screened, %d pay", screened, len(batch))
 	if len(batch) == 0 {
 		return false, screened, 0, 0
 	}

@@ -87,13 +87,14 @@ type Graph struct {
 	boundsDirty bool // bounds or supplies changed since the basis was computed
 	nextArc     int  // block search position
 
-	status   Status
-	solved   bool
-	total    float64
-	pivots   int
-	warm     bool
-	eps      float64
-	hasLower bool
+	status     Status
+	solved     bool
+	solveCount int // Solve calls so far: potentials computed later differ
+	total      float64
+	pivots     int
+	warm       bool
+	eps        float64
+	hasLower   bool
 }
 
 // NewGraph returns an empty network on nodes 0..nodes-1 with room for arcsHint

@@ -50,6 +50,11 @@ type Rerouter struct {
 	// [outStart[i]:outStart[i+1]].
 	outFirst int32
 	outStart []int32
+	// outMin per node: the least outCost - pi[outTo] over its outside
+	// arcs, at the potentials of solve outMinAt (a bound that skips a
+	// node's whole list when even its cheapest arc is too far).
+	outMin   []float64
+	outMinAt int
 	outTo    []int32
 	outCost  []float64
 	outFrom  []int32 // per outside arc reached this call: its tail (pred -2-k)
@@ -193,6 +198,19 @@ func (r *Rerouter) price(from, to []int32, limit float64, keep bool) (cost float
 		return 0, 0 < limit
 	}
 	budget := limit - c0 // R must stay below it
+	if r.outStart != nil && (r.outMin == nil || r.outMinAt != g.solveCount) {
+		r.outMin = r.outMin[:0]
+		for i := 0; i+1 < len(r.outStart); i++ {
+			m := math.Inf(1)
+			for k := r.outStart[i]; k < r.outStart[i+1]; k++ {
+				if v := r.outTo[k]; v >= 0 {
+					m = math.Min(m, r.outCost[k]-g.pi[v])
+				}
+			}
+			r.outMin = append(r.outMin, m)
+		}
+		r.outMinAt = g.solveCount
+	}
 	r.path = r.path[:0]
 	r.outFrom = r.outFrom[:0]
 	r.log = r.log[:0]
@@ -233,6 +251,9 @@ func (r *Rerouter) price(from, to []int32, limit float64, keep bool) (cost float
 			r.relax(s, math.Max(0, hS0-prevD-r.ext(s)), -1)
 		}
 		left := k - unit
+		// A node at stopAt or farther cannot lead to a change under the
+		// limit (see the test at each settled node): it is not queued.
+		stopAt := (budget-R)/float64(left) - prevD - shift
 		bestT, bestTD := int32(-1), math.Inf(1)
 		for len(r.heap) > 0 {
 			it := r.pop()
@@ -278,10 +299,14 @@ func (r *Rerouter) price(from, to []int32, limit float64, keep bool) (cost float
 				if r.done[v] == r.round {
 					continue
 				}
-				w := math.Max(0, rc+eu-r.ext(v))
-				r.relax(v, d+w, e)
+				if dv := d + math.Max(0, rc+eu-r.ext(v)); dv < stopAt {
+					r.relax(v, dv, e)
+				}
 			}
-			if i := u - r.outFirst; r.outStart != nil && i >= 0 && int(i) < len(r.outStart)-1 {
+			// Extra potentials never rise above 0 (settle only lowers
+			// them), so outMin + pi[u] + extra[u] bounds every outside
+			// arc's reduced cost from below.
+			if i := u - r.outFirst; r.outStart != nil && i >= 0 && int(i) < len(r.outStart)-1 && d+math.Max(0, r.outMin[i]+g.pi[u]+eu) < stopAt {
 				pu := g.pi[u] + eu
 				for k := r.outStart[i]; k < r.outStart[i+1]; k++ {
 					v := r.outTo[k]
@@ -289,7 +314,7 @@ func (r *Rerouter) price(from, to []int32, limit float64, keep bool) (cost float
 						continue
 					}
 					dv := d + math.Max(0, r.outCost[k]+pu-g.pi[v]-r.ext(v))
-					if r.seen[v] == r.round && r.dist[v] <= dv {
+					if dv >= stopAt || (r.seen[v] == r.round && r.dist[v] <= dv) {
 						continue
 					}
 					r.outFrom = append(r.outFrom, u)

@@ -174,6 +174,13 @@ func TestRerouterOutside(t *testing.T) {
 			}
 			if k == 1 {
 				exact++
+				// The limit prunes the search, outside arcs included.
+				if v, ok := rr.Cost(from, to, want+1e-3); !ok || math.Abs(v-want) > 1e-6*max(1, math.Abs(want)) {
+					t.Fatalf("trial %d: limit over the cost %g refused (%g %v)", trial, want, v, ok)
+				}
+				if _, ok := rr.Cost(from, to, want-1e-3); ok {
+					t.Fatalf("trial %d: limit under the cost %g answered", trial, want)
+				}
 			}
 		}
 	}

@@ -18,6 +18,7 @@ const blockFactor = 0.2
 // memory O(n+m) allocated once (the first Solve) and reused afterwards.
 func (g *Graph) Solve() Status {
 	g.flush()
+	g.solveCount++
 	g.pivots = 0
 	g.warm = false
 	g.total = 0
