@@ -18,13 +18,13 @@ import "math"
 // successive shortest paths find the cheapest such flow. Arcs whose lower
 // bound equals their capacity never change. A unit's path costs at least
 // the one before it, so a search stops as soon as its cost cannot stay
-// under the limit: screening a move that does not pay usually settles
-// after a few nodes.
+// under the limit, and queues no node beyond that distance.
 //
 // Complexity: O(k (m + n) log n) for k units, far less with a tight limit;
 // O(n + m) memory for the adjacency, built once by [Graph.NewRerouter].
-// A Rerouter reads the Graph's state: it is valid until the Graph changes
-// (bounds, costs, supplies, arcs) and is solved again.
+// A Rerouter reads the Graph's state: it answers while [Rerouter.Valid]
+// holds (no change to bounds, costs, supplies or arcs since the last
+// Solve), and again after the next Solve as long as no arc was added.
 type Rerouter struct {
 	g     *Graph
 	m     int     // arcs covered by the adjacency
@@ -32,7 +32,7 @@ type Rerouter struct {
 	adj   []int32 // arc<<1 | 1 when the node is the arc's head (a backward step)
 
 	dist    []float64
-	extra   []float64 // Johnson potentials beyond the simplex's (see Cost)
+	extra   []float64 // Johnson potentials beyond the simplex's, <= 0 (see price)
 	estm    []int32   // extra valid when estm == epoch
 	seen    []int32   // dist and pred valid when seen == round
 	done    []int32   // settled when done == round
@@ -116,6 +116,7 @@ func (g *Graph) NewRerouter() *Rerouter {
 // cost, never below. The slices are read, not copied.
 func (r *Rerouter) SetOutside(first int32, start, to []int32, cost []float64) {
 	r.outFirst, r.outStart, r.outTo, r.outCost = first, start, to, cost
+	r.outMin = nil
 }
 
 // Arcs is the number of the Graph's arcs the Rerouter indexed.
