@@ -1035,51 +1035,45 @@ func (q *quotaTerms) unitCost(u int, m, b int64) float64 {
 
 // delta is the change of the quota terms when class a sends one teacher
 // fewer and class b one more (a or b -1: no change there); a and b may be
-// of different schools.
+// of different schools. The counts are moved and moved back.
 func (q *quotaTerms) delta(a, b int32) float64 {
-	var units [8]int
-	us := units[:0]
-	var dm, db [8]int64
-	for _, x := range []struct {
-		c int32
-		d int64
-	}{{a, -1}, {b, 1}} {
-		if x.c < 0 {
+	var buf [8]int
+	us := buf[:0] // the units of both schools, once each
+	for _, c := range []int32{a, b} {
+		if c < 0 {
 			continue
 		}
-		cl := q.nt.classes[x.c]
-		for _, u := range q.units[cl.school] {
-			k := slices.Index(us, u)
-			if k < 0 {
-				if len(us) == len(units) {
-					return q.deltaSlow(a, b)
-				}
-				k = len(us)
+		for _, u := range q.units[q.nt.classes[c].school] {
+			if !slices.Contains(us, u) {
 				us = append(us, u)
-				dm[k], db[k] = 0, 0
-			}
-			dm[k] += x.d
-			if cl.bb {
-				db[k] += x.d
 			}
 		}
 	}
+	var before [8]float64
+	costs := before[:0]
+	for _, u := range us {
+		costs = append(costs, q.unitCost(u, q.moved[u], q.bbMoved[u]))
+	}
+	q.shift(a, b, 1)
 	var d float64
 	for k, u := range us {
-		if dm[k] != 0 || db[k] != 0 {
-			d += q.unitCost(u, q.moved[u]+dm[k], q.bbMoved[u]+db[k]) - q.unitCost(u, q.moved[u], q.bbMoved[u])
-		}
+		d += q.unitCost(u, q.moved[u], q.bbMoved[u]) - costs[k]
 	}
+	q.shift(a, b, -1)
 	return d
 }
 
 // apply records the move of one departure from class a to class b (a or b
 // -1: none).
-func (q *quotaTerms) apply(a, b int32) {
+func (q *quotaTerms) apply(a, b int32) { q.shift(a, b, 1) }
+
+// shift adds sign times the move of one departure from class a to class b
+// to the counts (sign -1 takes it back).
+func (q *quotaTerms) shift(a, b int32, sign int64) {
 	for _, x := range []struct {
 		c int32
 		d int64
-	}{{a, -1}, {b, 1}} {
+	}{{a, -sign}, {b, sign}} {
 		if x.c < 0 {
 			continue
 		}
@@ -1091,36 +1085,6 @@ func (q *quotaTerms) apply(a, b int32) {
 			}
 		}
 	}
-}
-
-// deltaSlow is delta for schools in many units.
-func (q *quotaTerms) deltaSlow(a, b int32) float64 {
-	dm := map[int]int64{}
-	db := map[int]int64{}
-	var us []int
-	for _, x := range []struct {
-		c int32
-		d int64
-	}{{a, -1}, {b, 1}} {
-		if x.c < 0 {
-			continue
-		}
-		cl := q.nt.classes[x.c]
-		for _, u := range q.units[cl.school] {
-			if _, ok := dm[u]; !ok {
-				us = append(us, u)
-			}
-			dm[u] += x.d
-			if cl.bb {
-				db[u] += x.d
-			}
-		}
-	}
-	var d float64
-	for _, u := range us {
-		d += q.unitCost(u, q.moved[u]+dm[u], q.bbMoved[u]+db[u]) - q.unitCost(u, q.moved[u], q.bbMoved[u])
-	}
-	return d
 }
 
 // currentBounds lists the bounds in force that differ from the defaults:

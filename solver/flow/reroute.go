@@ -153,15 +153,7 @@ func (r *Rerouter) Apply(from, to []int32, limit float64) (cost float64, ok bool
 
 // Undo takes back every change kept by Apply.
 func (r *Rerouter) Undo() {
-	g := r.g
-	for _, e := range r.kept {
-		if e&1 == 0 {
-			g.flow[e>>1]--
-		} else {
-			g.flow[e>>1]++
-		}
-	}
-	r.kept = r.kept[:0]
+	r.kept = r.unaugment(r.kept)
 	r.epoch++
 }
 
@@ -450,13 +442,19 @@ func (r *Rerouter) undo() {
 		r.extra[w.v], r.estm[w.v] = w.x, w.stamp
 	}
 	r.log = r.log[:0]
+	r.path = r.unaugment(r.path)
+}
+
+// unaugment takes one unit back off each arc step of steps (arc<<1 | dir)
+// and returns steps emptied.
+func (r *Rerouter) unaugment(steps []int32) []int32 {
 	g := r.g
-	for _, e := range r.path {
+	for _, e := range steps {
 		if e&1 == 0 {
 			g.flow[e>>1]--
 		} else {
 			g.flow[e>>1]++
 		}
 	}
-	r.path = r.path[:0]
+	return steps[:0]
 }

@@ -32,18 +32,7 @@ func TestRerouterAgainstSolve(t *testing.T) {
 		}
 		base := g.Cost()
 		for range 5 {
-			k := 1 + r.IntN(3)
-			var from, to []int32
-			for range k {
-				from = append(from, int32(r.IntN(in.n)))
-				to = append(to, int32(r.IntN(in.n)))
-			}
-			changed := *in
-			changed.supply = slices.Clone(in.supply)
-			for i := range k {
-				changed.supply[from[i]]++
-				changed.supply[to[i]]--
-			}
+			from, to, changed := randomChange(r, in, 1+r.IntN(3))
 			cold := changed.graph()
 			st := cold.Solve()
 			got, ok := rr.Cost(from, to, math.Inf(1))
@@ -148,17 +137,7 @@ func TestRerouterOutside(t *testing.T) {
 		rr.SetOutside(0, start, to, cost)
 		for range 5 {
 			k := 1 + r.IntN(2)
-			var from, to []int32
-			for range k {
-				from = append(from, int32(r.IntN(in.n)))
-				to = append(to, int32(r.IntN(in.n)))
-			}
-			changed := *in
-			changed.supply = slices.Clone(in.supply)
-			for i := range k {
-				changed.supply[from[i]]++
-				changed.supply[to[i]]--
-			}
+			from, to, changed := randomChange(r, in, k)
 			cold := changed.graph()
 			st := cold.Solve()
 			got, ok := rr.Cost(from, to, math.Inf(1))
@@ -207,22 +186,10 @@ func TestRerouterApply(t *testing.T) {
 			flows[a] = g.Flow(a)
 		}
 		rr := g.NewRerouter()
-		acc := *in
-		acc.supply = slices.Clone(in.supply)
+		acc := in
 		total := 0.0
 		for range 6 {
-			k := 1 + r.IntN(2)
-			var from, to []int32
-			for range k {
-				from = append(from, int32(r.IntN(in.n)))
-				to = append(to, int32(r.IntN(in.n)))
-			}
-			next := acc
-			next.supply = slices.Clone(acc.supply)
-			for i := range k {
-				next.supply[from[i]]++
-				next.supply[to[i]]--
-			}
+			from, to, next := randomChange(r, acc, 1+r.IntN(2))
 			cold := next.graph()
 			st := cold.Solve()
 			peek, pok := rr.Cost(from, to, math.Inf(1))
@@ -254,4 +221,21 @@ func TestRerouterApply(t *testing.T) {
 	if steps < 500 {
 		t.Fatalf("only %d steps", steps)
 	}
+}
+
+// randomChange draws k senders and k receivers among in's nodes and
+// returns them with a copy of in whose supplies they change (a sender's
+// up by one, a receiver's down by one).
+func randomChange(r *rand.Rand, in *instance, k int) (from, to []int32, changed *instance) {
+	for range k {
+		from = append(from, int32(r.IntN(in.n)))
+		to = append(to, int32(r.IntN(in.n)))
+	}
+	c := *in
+	c.supply = slices.Clone(in.supply)
+	for i := range k {
+		c.supply[from[i]]++
+		c.supply[to[i]]--
+	}
+	return from, to, &c
 }
