@@ -63,7 +63,11 @@
 // priced on top of the ones before it, so the sum is exact) and the whole
 // batch is solved once. A move is a departure more or fewer in a class,
 // one traded between two classes of a school, or, when none of those
-// pays, between two schools.
+// pays, between two schools. The moves are screened on as many goroutines
+// as there are cores (at most 8), each on its own copy of the flow
+// (flow.Rerouter.Fork), a window of moves at a time: the first of a window
+// that pays is applied and the next window starts after it, so the batch
+// is the one screening in order makes, whatever the number of cores.
 //
 // A network of more than 400,000 move arcs (a city of 80,000 teachers has
 // 4.9 million) is sparse: each class starts with its 12 cheapest moves and
@@ -78,7 +82,8 @@
 // teachers and about 0.4 s for 80,000 (sparse). The work is bounded by a number of
 // flow solves (Settings.MaxSolves; by default 20,000 on networks of up to
 // 15,000 arcs, then shrinking with the network's size), never by the clock
-// unless Settings.TimeLimit is set, so the same scenario gives the same plan.
+// unless Settings.TimeLimit is set, so the same scenario gives the same plan
+// (on any number of cores: the parallel screening keeps the serial order).
 // The master LPs are bounded the same way, by their multiply-adds (2e9).
 // Status Optimal means the bound meets Z within 1e-6 relative.
 package solver

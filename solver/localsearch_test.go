@@ -91,3 +91,65 @@ func TestBatchPassExact(t *testing.T) {
 		t.Fatalf("only %d batches checked", batches)
 	}
 }
+
+// TestLocalSearchWorkers holds the parallel screening to the order of the
+// moves: the local search makes the same plan whatever the number of
+// goroutines that screen (the first move of a window that pays is the one
+// screening in order applies), with budgets that end a pass in the middle
+// of a window and budgets that let it run out of moves. It fails if a
+// window applies a move other than its first that pays, or if a fork
+// prices on a stale flow.
+func TestLocalSearchWorkers(t *testing.T) {
+	defer func(k int) { sparseMoves = k }(sparseMoves)
+	sparseMoves = 3
+	cases := []struct {
+		schools int
+		seed    uint64
+		variant int
+		sparse  bool
+		tries   int
+	}{{14, 2, 1, false, 2}, {16, 3, 0, false, 400}, {18, 4, 4, false, 7}, {22, 8, 0, true, 400}, {20, 7, 1, true, 5}}
+	for _, tc := range cases {
+		t.Run(fmt.Sprintf("schools%d_%s_sparse%v_tries%d", tc.schools, policyVariants[tc.variant].name, tc.sparse, tc.tries), func(t *testing.T) {
+			sc := gen.Generate(gen.Options{Schools: tc.schools, Seed: tc.seed})
+			policyVariants[tc.variant].apply(sc)
+			in, err := model.Compile(sc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			maxMoves := 0
+			if tc.sparse {
+				maxMoves = 1
+			}
+			var first []model.Placement
+			var firstZ, startZ float64
+			for _, workers := range []int{1, 2, 3, 5} {
+				nt := buildNetwork(in, maxMoves)
+				rl := newRelaxation(nt)
+				sr := newSearch(context.Background(), Settings{}, nt, rl)
+				sr.workers = workers
+				sr.budget = 100000
+				sr.pi = make([]float64, len(rl.rows))
+				sr.ascend(sr.pi, 5) // a first plan, far from the best
+				if !sr.haveBest {
+					t.Fatal("no plan")
+				}
+				z0 := sr.bestZ
+				sr.localSearch(sr.pi, tc.tries, 1000)
+				if err := hardRulesOK(in, sr.best); err != nil {
+					t.Fatalf("%d workers: %v", workers, err)
+				}
+				if workers == 1 {
+					first, firstZ, startZ = sr.best, sr.bestZ, z0
+					if !(firstZ < startZ) {
+						t.Fatalf("the local search did not improve the plan (Z %.6f)", startZ)
+					}
+					continue
+				}
+				if sr.bestZ != firstZ || !slices.Equal(sr.best, first) {
+					t.Fatalf("%d workers: Z %.9f, 1 worker: Z %.9f (from %.9f); plans equal %v", workers, sr.bestZ, firstZ, startZ, slices.Equal(sr.best, first))
+				}
+			}
+		})
+	}
+}

@@ -65,6 +65,9 @@ type search struct {
 	// masterWork is the effort spent in master LPs (multiply-adds);
 	// the search stops when it passes masterCap, as it does at budget flow solves.
 	masterWork, masterCap int64
+	// workers is the number of goroutines that screen moves (0: see
+	// screenWorkers); the plan does not depend on it.
+	workers int
 }
 
 func newSearch(ctx context.Context, set Settings, nt *network, rl *relaxation) *search {
@@ -821,25 +824,53 @@ func (s *search) batchPass(rr *flow.Rerouter, order []lsMove, y, lo, hi []int64,
 	}
 	delta := map[int32]int64{}
 	var batch []lsMove
-	for _, m := range order {
-		if screened >= maxScreens || s.interrupted() {
+	sc := newScreener(rr, s.screenWorkers())
+	// The moves are screened in windows, on several goroutines at once;
+	// the first of a window that pays is applied and the next window
+	// starts after it, so the batch is the one screening in order makes,
+	// whatever the number of goroutines. A window grows while none of its
+	// moves pays (the cross-school trades rarely do) and shrinks to the
+	// number of goroutines after one does.
+	var win []screen
+	width := sc.workers()
+	for i := 0; i < len(order) && screened < maxScreens && !s.interrupted(); {
+		win = win[:0]
+		j := i
+		for ; j < len(order) && len(win) < width && screened+len(win) < maxScreens; j++ {
+			m := order[j]
+			if (m.a >= 0 && yb[m.a] <= lo[m.a]) || (m.b >= 0 && yb[m.b] >= hi[m.b]) {
+				continue
+			}
+			if m.b >= 0 && (m.a < 0 || nt.classes[m.a].school != nt.classes[m.b].school) {
+				if cp := s.in.OutflowCap[nt.classes[m.b].school]; cp >= 0 && moved[nt.classes[m.b].school]+1 > int64(cp) {
+					continue // H4
+				}
+			}
+			qd := qt.delta(m.a, m.b)
+			from, to := s.moveEnds(m.a, m.b)
+			win = append(win, screen{at: j, from: from, to: to, limit: s.moveLimit(qd), qd: qd})
+		}
+		if len(win) == 0 {
 			break
 		}
-		if (m.a >= 0 && yb[m.a] <= lo[m.a]) || (m.b >= 0 && yb[m.b] >= hi[m.b]) {
+		k := sc.first(win)
+		if k < 0 {
+			screened += len(win)
+			i = j
+			width = min(2*width, 16*sc.workers())
 			continue
 		}
-		if m.b >= 0 && (m.a < 0 || nt.classes[m.a].school != nt.classes[m.b].school) {
-			if cp := s.in.OutflowCap[nt.classes[m.b].school]; cp >= 0 && moved[nt.classes[m.b].school]+1 > int64(cp) {
-				continue // H4
-			}
-		}
-		screened++
-		qd := qt.delta(m.a, m.b)
-		cost, ok := s.applyMove(rr, m.a, m.b, qd)
+		screened += k + 1
+		i = win[k].at + 1
+		width = sc.workers()
+		w := win[k]
+		cost, ok := rr.Apply(w.from, w.to, w.limit)
 		if !ok {
-			continue
+			continue // cannot happen: the same flow priced it
 		}
-		gain += cost + qd
+		sc.stale()
+		m := order[w.at]
+		gain += cost + w.qd
 		batch = append(batch, m)
 		if m.a >= 0 {
 			yb[m.a]--
@@ -975,26 +1006,25 @@ func (s *search) newRerouter() *flow.Rerouter {
 	return rr
 }
 
-// applyMove prices the move of one departure from class a to class b (a
-// or b -1: none) on the Rerouter's flow (the incumbent's, see
-// fixIncumbent, with the moves applied so far), qd being the quota terms'
-// change, and applies it when it lowers Z; it returns the flow's change
-// and whether it did. H4 is the caller's.
-func (s *search) applyMove(rr *flow.Rerouter, a, b int32, qd float64) (float64, bool) {
+// moveEnds are the supply changes of a move of one departure from class a
+// to class b (a or b -1: none) on the flow (see fixIncumbent): a sends one
+// fewer (its home cell keeps a teacher it would have sent, and the class
+// sends one fewer to a destination), b one more.
+func (s *search) moveEnds(a, b int32) (from, to []int32) {
 	nt := s.nt
-	var from, to [2]int32
-	n := 0
 	if a >= 0 {
-		// One fewer leaves: the home cell keeps a teacher it would have
-		// sent, and the class sends one fewer to a destination.
-		from[n], to[n] = nt.home(a), nt.classNode(a)
-		n++
+		from, to = append(from, nt.home(a)), append(to, nt.classNode(a))
 	}
 	if b >= 0 {
-		from[n], to[n] = nt.classNode(b), nt.home(b)
-		n++
+		from, to = append(from, nt.classNode(b)), append(to, nt.home(b))
 	}
-	return rr.Apply(from[:n], to[:n], -qd-1e-9*math.Max(1, math.Abs(s.bestZ)))
+	return from, to
+}
+
+// moveLimit is the flow change under which a move whose quota terms
+// change by qd lowers Z.
+func (s *search) moveLimit(qd float64) float64 {
+	return -qd - 1e-9*math.Max(1, math.Abs(s.bestZ))
 }
 
 // quotaTerms evaluates the quota and backbone terms of Z (spec §5-6) from

@@ -68,5 +68,7 @@
 // −ε, with ε = 1e-9·max(1, max |cost|). At the end the potentials are
 // recomputed exactly from the tree and all arcs are priced again, so the
 // reported solution satisfies the optimality conditions to within ε per arc.
-// Everything is deterministic: no maps, no randomness, no goroutines.
+// Everything is deterministic: no maps, no randomness, no goroutines (forks
+// of a Rerouter may price on several goroutines; each answer is the one
+// the origin would give).
 package flow

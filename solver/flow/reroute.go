@@ -1,6 +1,9 @@
 package flow
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // Rerouter prices small changes of an optimal flow's supplies without
 // solving again: the least cost of re-routing the flow when a few nodes
@@ -26,10 +29,14 @@ import "math"
 // holds (no change to bounds, costs, supplies or arcs since the last
 // Solve), and again after the next Solve as long as no arc was added.
 type Rerouter struct {
-	g     *Graph
-	m     int     // arcs covered by the adjacency
-	start []int32 // CSR over nodes: incident arcs
-	adj   []int32 // arc<<1 | 1 when the node is the arc's head (a backward step)
+	g *Graph
+	// flow is the flow the Rerouter prices on: the Graph's own array, or
+	// a fork's copy of it (see Fork).
+	flow   []int64
+	parent *Rerouter // a fork's origin; nil for one made by NewRerouter
+	m      int       // arcs covered by the adjacency
+	start  []int32   // CSR over nodes: incident arcs
+	adj    []int32   // arc<<1 | 1 when the node is the arc's head (a backward step)
 
 	dist    []float64
 	extra   []float64 // Johnson potentials beyond the simplex's, <= 0 (see price)
@@ -77,7 +84,7 @@ type heapItem struct {
 func (g *Graph) NewRerouter() *Rerouter {
 	g.flush()
 	n, m := g.n, g.m
-	r := &Rerouter{g: g, m: m}
+	r := &Rerouter{g: g, m: m, flow: g.flow}
 	deg := make([]int32, n+2)
 	for a := 0; a < m; a++ {
 		deg[g.src[a]+1]++
@@ -122,6 +129,43 @@ func (r *Rerouter) SetOutside(first int32, start, to []int32, cost []float64) {
 // Arcs is the number of the Graph's arcs the Rerouter indexed.
 func (r *Rerouter) Arcs() int { return r.m }
 
+// Fork returns a Rerouter that prices on a copy of r's state: the flow and
+// potentials with r's applied changes. Forks share the Graph and the
+// adjacency read-only and write only their own arrays, so several of them
+// may call Cost at the same time on separate goroutines, while r and the
+// Graph do not change; [Rerouter.Sync] brings a fork up to date with r's
+// later Apply and Undo calls. A fork answers Cost exactly as r would; it
+// cannot Apply. It costs O(n + m) memory.
+func (r *Rerouter) Fork() *Rerouter {
+	r.ensureOutMin()
+	f := &Rerouter{
+		g: r.g, m: r.m, parent: r, start: r.start, adj: r.adj,
+		flow:     slices.Clone(r.g.flow[:r.m]),
+		dist:     make([]float64, len(r.dist)),
+		extra:    slices.Clone(r.extra),
+		estm:     slices.Clone(r.estm),
+		seen:     make([]int32, len(r.seen)),
+		done:     make([]int32, len(r.done)),
+		pred:     make([]int32, len(r.pred)),
+		epoch:    r.epoch,
+		outFirst: r.outFirst, outStart: r.outStart, outTo: r.outTo, outCost: r.outCost,
+		outMin: r.outMin, outMinAt: r.outMinAt,
+	}
+	return f
+}
+
+// Sync copies the origin's current flow and potentials into a fork (see
+// Fork): O(n + m).
+func (f *Rerouter) Sync() {
+	r := f.parent
+	r.ensureOutMin()
+	copy(f.flow, r.g.flow[:r.m])
+	copy(f.extra, r.extra)
+	copy(f.estm, r.estm)
+	f.epoch = r.epoch
+	f.outMin, f.outMinAt = r.outMin, r.outMinAt
+}
+
 // Valid reports whether the Graph is still as the Rerouter needs it: solved
 // to optimality, with no change since, and no arc added after NewRerouter.
 func (r *Rerouter) Valid() bool {
@@ -158,10 +202,14 @@ func (r *Rerouter) Undo() {
 }
 
 func (r *Rerouter) price(from, to []int32, limit float64, keep bool) (cost float64, ok bool) {
-	if len(from) != len(to) || !r.Valid() {
+	if len(from) != len(to) || !r.Valid() || (keep && r.parent != nil) {
 		return 0, false
 	}
 	g := r.g
+	if r.parent == nil {
+		r.flow = g.flow
+	}
+	flow := r.flow
 	// Sources and sinks after cancelling a node that both sends and receives.
 	var srcBuf, snkBuf [4]int32
 	src, snk := append(srcBuf[:0], from...), append(snkBuf[:0], to...)
@@ -191,18 +239,10 @@ func (r *Rerouter) price(from, to []int32, limit float64, keep bool) (cost float
 		return 0, 0 < limit
 	}
 	budget := limit - c0 // R must stay below it
-	if r.outStart != nil && (r.outMin == nil || r.outMinAt != g.solveCount) {
-		r.outMin = r.outMin[:0]
-		for i := 0; i+1 < len(r.outStart); i++ {
-			m := math.Inf(1)
-			for k := r.outStart[i]; k < r.outStart[i+1]; k++ {
-				if v := r.outTo[k]; v >= 0 {
-					m = math.Min(m, r.outCost[k]-g.pi[v])
-				}
-			}
-			r.outMin = append(r.outMin, m)
-		}
-		r.outMinAt = g.solveCount
+	if r.parent == nil {
+		r.ensureOutMin()
+	} else if r.outStart != nil && r.outMinAt != g.solveCount {
+		return 0, false // the origin was solved again: Sync first
 	}
 	r.path = r.path[:0]
 	r.outFrom = r.outFrom[:0]
@@ -277,13 +317,13 @@ func (r *Rerouter) price(from, to []int32, limit float64, keep bool) (cost float
 				var v int32
 				var rc float64
 				if e&1 == 0 { // forward: more flow on a
-					if g.flow[a] >= g.capR[a] {
+					if flow[a] >= g.capR[a] {
 						continue
 					}
 					v = g.tgt[a]
 					rc = g.cost[a] + g.pi[u] - g.pi[v]
 				} else { // backward: less flow on a
-					if g.flow[a] <= 0 {
+					if flow[a] <= 0 {
 						continue
 					}
 					v = g.src[a]
@@ -335,10 +375,10 @@ func (r *Rerouter) price(from, to []int32, limit float64, keep bool) (cost float
 			}
 			a := e >> 1
 			if e&1 == 0 {
-				g.flow[a]++
+				flow[a]++
 				v = g.src[a]
 			} else {
-				g.flow[a]--
+				flow[a]--
 				v = g.tgt[a]
 			}
 			r.path = append(r.path, e)
@@ -347,6 +387,25 @@ func (r *Rerouter) price(from, to []int32, limit float64, keep bool) (cost float
 		snk = remove(snk, bestT)
 	}
 	return R + c0, R < budget
+}
+
+// ensureOutMin computes outMin for the Graph's current potentials.
+func (r *Rerouter) ensureOutMin() {
+	g := r.g
+	if r.outStart == nil || (r.outMin != nil && r.outMinAt == g.solveCount) {
+		return
+	}
+	out := make([]float64, 0, len(r.outStart)) // new: forks may read the old one
+	for i := 0; i+1 < len(r.outStart); i++ {
+		m := math.Inf(1)
+		for k := r.outStart[i]; k < r.outStart[i+1]; k++ {
+			if v := r.outTo[k]; v >= 0 {
+				m = math.Min(m, r.outCost[k]-g.pi[v])
+			}
+		}
+		out = append(out, m)
+	}
+	r.outMin, r.outMinAt = out, g.solveCount
 }
 
 // ext is a node's extra potential (0 when not set in this call).
@@ -448,12 +507,15 @@ func (r *Rerouter) undo() {
 // unaugment takes one unit back off each arc step of steps (arc<<1 | dir)
 // and returns steps emptied.
 func (r *Rerouter) unaugment(steps []int32) []int32 {
-	g := r.g
+	flow := r.flow
+	if r.parent == nil {
+		flow = r.g.flow
+	}
 	for _, e := range steps {
 		if e&1 == 0 {
-			g.flow[e>>1]--
+			flow[e>>1]--
 		} else {
-			g.flow[e>>1]++
+			flow[e>>1]++
 		}
 	}
 	return steps[:0]

@@ -1,6 +1,7 @@
 package flow
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -220,6 +221,71 @@ func TestRerouterApply(t *testing.T) {
 	}
 	if steps < 500 {
 		t.Fatalf("only %d steps", steps)
+	}
+}
+
+// TestRerouterFork holds a fork to its origin: after every Apply and a
+// Sync, and after Undo and a Sync, a fork prices every change exactly as
+// the origin does (same value, same answer under a limit), leaves the
+// Graph's flow alone, and refuses to Apply. It fails if a fork reads the
+// Graph's flow instead of its copy, or a Sync misses the potentials that
+// Apply left.
+func TestRerouterFork(t *testing.T) {
+	r := rand.New(rand.NewPCG(41, 42))
+	checks := 0
+	for trial := range 200 {
+		in := randInstance(r, genOpts{maxN: 12, maxM: 40, maxCap: 4, lowerProb: 0.1, supplyProb: 0.7})
+		g := in.graph()
+		if g.Solve() != Optimal {
+			continue
+		}
+		rr := g.NewRerouter()
+		early := rr.Fork() // made before any Apply: Sync must bring it up to date
+		acc := in
+		compare := func(step string, f *Rerouter) {
+			for range 4 {
+				from, to, _ := randomChange(r, acc, 1+r.IntN(3))
+				limit := math.Inf(1)
+				if r.IntN(2) == 0 {
+					limit = r.Float64()*20 - 5
+				}
+				flows := make([]int64, len(in.from))
+				for a := range flows {
+					flows[a] = g.Flow(a)
+				}
+				want, wok := rr.Cost(from, to, limit)
+				got, ok := f.Cost(from, to, limit)
+				if ok != wok || (ok && got != want) {
+					t.Fatalf("trial %d %s: fork %g %v, origin %g %v", trial, step, got, ok, want, wok)
+				}
+				for a := range flows {
+					if g.Flow(a) != flows[a] {
+						t.Fatalf("trial %d %s: a Cost moved arc %d", trial, step, a)
+					}
+				}
+				checks++
+			}
+		}
+		for step := range 4 {
+			from, to, next := randomChange(r, acc, 1+r.IntN(2))
+			if _, ok := rr.Apply(from, to, math.Inf(1)); !ok {
+				continue
+			}
+			acc = next
+			early.Sync()
+			compare(fmt.Sprintf("after apply %d", step), early)
+			compare(fmt.Sprintf("new fork after apply %d", step), rr.Fork())
+			if _, ok := early.Apply(from, to, math.Inf(1)); ok {
+				t.Fatalf("trial %d: a fork applied a change", trial)
+			}
+		}
+		rr.Undo()
+		acc = in
+		early.Sync()
+		compare("after undo", early)
+	}
+	if checks < 2000 {
+		t.Fatalf("only %d checks", checks)
 	}
 }
 
