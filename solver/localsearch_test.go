@@ -153,3 +153,52 @@ func TestLocalSearchWorkers(t *testing.T) {
 		})
 	}
 }
+
+// TestRepairEndsWithPlan holds the repair of an ascent's flow to its
+// promise: whatever the multipliers (0, which sends every teacher the
+// flow likes, or a few steps in), the repaired flow keeps every school's
+// outflow cap, so a plan is offered. Capping the schools over their cap
+// alone can push departures into other schools round after round; the
+// last round holds every school to what it sends. It fails if a repair
+// ends with a school over its cap.
+func TestRepairEndsWithPlan(t *testing.T) {
+	repairs := 0
+	for _, tc := range []struct {
+		schools int
+		seed    uint64
+		share   float64
+	}{{40, 1, 0.05}, {150, 1, 0.05}, {200, 1, 0.05}} {
+		sc := gen.Generate(gen.Options{Schools: tc.schools, Seed: tc.seed})
+		sc.Policy.Limits.MaxOutflowShare = &tc.share
+		in, err := model.Compile(sc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		nt := buildNetwork(in, 0)
+		rl := newRelaxation(nt)
+		sr := newSearch(context.Background(), Settings{}, nt, rl)
+		sr.budget = 100000
+		pi := make([]float64, len(rl.rows))
+		for step := range 4 {
+			if _, ok := rl.evaluate(pi); !ok {
+				t.Fatal("flow infeasible")
+			}
+			sr.haveBest, sr.bestZ, sr.best = false, math.Inf(1), nil
+			sr.repair(pi)
+			if !sr.haveBest {
+				t.Fatalf("%d schools, step %d: the repair ended without a plan", tc.schools, step)
+			}
+			if err := hardRulesOK(in, sr.best); err != nil {
+				t.Fatalf("%d schools, step %d: %v", tc.schools, step, err)
+			}
+			repairs++
+			// Multipliers a few ascent steps would reach: H4 priced.
+			for r, rw := range rl.rows {
+				pi[r] = math.Min(rw.hi, pi[r]+float64(step+1)*0.2*math.Max(0, rl.grad[r]))
+			}
+		}
+	}
+	if repairs < 12 {
+		t.Fatalf("only %d repairs", repairs)
+	}
+}
