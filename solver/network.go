@@ -3,9 +3,11 @@ package solver
 import (
 	"cmp"
 	"math"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"rotaplan/model"
 	"rotaplan/solver/flow"
@@ -269,22 +271,71 @@ func (nt *network) solve() flow.Status {
 			pot = append(pot, g.Potential(v))
 		}
 		nt.pot = pot
-		// Per class, its pricePerClass most negative moves: adding every
-		// negative one would fill the graph with moves that the
-		// potentials of the next solve no longer want. A move priced in
-		// leaves the list as a hole (cell -1); the holes are squeezed out
-		// when they are a quarter of it, so a round that adds nothing
+		// Per class, its most negative moves (pickOutside). A move priced
+		// in leaves the list as a hole (cell -1); the holes are squeezed
+		// out when they are a quarter of it, so a round that adds nothing
 		// only reads.
 		added := 0
+		out := nt.outside
+		parts := 1
+		if len(out) >= 1<<18 {
+			parts = min(runtime.GOMAXPROCS(0), maxScreenWorkers)
+		}
+		for _, picks := range pickOutside(out, pot, S*K+1, parts) {
+			for _, i := range picks {
+				nt.addMove(out[i])
+				out[i].cell = -1
+				added++
+			}
+		}
+		nt.holes += added
+		if nt.holes > len(out)/4 {
+			kept := out[:0]
+			for _, c := range out {
+				if c.cell >= 0 {
+					kept = append(kept, c)
+				}
+			}
+			clear(out[len(kept):])
+			nt.outside, nt.holes = kept, 0
+		}
+		nt.priced += added
+		nt.rounds++
+		if added == 0 {
+			return st
+		}
+	}
+}
+
+// pickOutside returns, per class of the outside moves out (grouped by
+// class), its pricePerClass most negative moves at potentials pot (class c
+// at node first+c), in list order: adding every negative one would fill
+// the graph with moves that the potentials of the next solve no longer
+// want. The list is split at class boundaries into parts scanned on as
+// many goroutines; the picks come back per part, in list order, so the
+// graph grows the same way whatever their number.
+func pickOutside(out []moveArc, pot []float64, first, parts int) [][]int {
+	bounds := []int{0}
+	for p := 1; p < parts; p++ {
+		i := max(bounds[len(bounds)-1], len(out)*p/parts)
+		for i > 0 && i < len(out) && out[i].class == out[i-1].class {
+			i++
+		}
+		bounds = append(bounds, i)
+	}
+	bounds = append(bounds, len(out))
+	picks := make([][]int, parts)
+	scan := func(p int) {
 		var best [pricePerClass]int
 		var bestRC [pricePerClass]float64
-		out := nt.outside
-		for lo := 0; lo < len(out); {
+		var got []int
+		hiEnd := bounds[p+1]
+		for lo := bounds[p]; lo < hiEnd; {
 			cl := out[lo].class
 			hi := lo
 			nb := 0
-			pc := pot[S*K+1+int(cl)]
-			for ; hi < len(out) && out[hi].class == cl; hi++ {
+			pc := pot[first+int(cl)]
+			for ; hi < hiEnd && out[hi].class == cl; hi++ {
 				c := out[hi]
 				if c.cell < 0 {
 					continue
@@ -308,30 +359,22 @@ func (nt *network) solve() flow.Status {
 				best[k], bestRC[k] = hi, rc
 			}
 			slices.Sort(best[:nb]) // in list order, so the arcs' order does not depend on the prices' ties
-			for _, i := range best[:nb] {
-				nt.addMove(out[i])
-				out[i].cell = -1
-				added++
-			}
+			got = append(got, best[:nb]...)
 			lo = hi
 		}
-		nt.holes += added
-		if nt.holes > len(out)/4 {
-			kept := out[:0]
-			for _, c := range out {
-				if c.cell >= 0 {
-					kept = append(kept, c)
-				}
-			}
-			clear(out[len(kept):])
-			nt.outside, nt.holes = kept, 0
-		}
-		nt.priced += added
-		nt.rounds++
-		if added == 0 {
-			return st
-		}
+		picks[p] = got
 	}
+	var wg sync.WaitGroup
+	for p := 1; p < parts; p++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			scan(p)
+		}()
+	}
+	scan(0)
+	wg.Wait()
+	return picks
 }
 
 // lower and upper are the default bounds of a class's departures.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"rotaplan/gen"
@@ -211,4 +212,44 @@ func TestSchoolRINSRestores(t *testing.T) {
 		t.Errorf("incumbent Z %.6f, evaluated %.6f", sr.bestZ, z)
 	}
 	t.Logf("Z %.6f -> %.6f", before, sr.bestZ)
+}
+
+// TestPickOutsideParts holds the parallel scan of the outside moves to the
+// serial one: the same moves, in the same order, however many parts the
+// list is split into (the split falls inside a class's moves unless moved
+// to its end). It fails if a part boundary splits a class (a class would
+// get more than its share) or the parts come back out of order.
+func TestPickOutsideParts(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	const classes, cells = 3000, 400
+	var out []moveArc
+	for c := range classes {
+		for range 1 + r.IntN(40) {
+			cell := int32(r.IntN(cells))
+			if r.IntN(10) == 0 {
+				cell = -1 // a hole
+			}
+			out = append(out, moveArc{class: int32(c), cell: cell, cost: r.Float64() * 10})
+		}
+	}
+	pot := make([]float64, cells+1+classes)
+	for v := range pot {
+		pot[v] = r.Float64() * 12
+	}
+	flat := func(p [][]int) []int {
+		var all []int
+		for _, x := range p {
+			all = append(all, x...)
+		}
+		return all
+	}
+	want := flat(pickOutside(out, pot, cells+1, 1))
+	if len(want) < classes/2 {
+		t.Fatalf("only %d moves picked", len(want))
+	}
+	for _, parts := range []int{2, 3, 7, 64} {
+		if got := flat(pickOutside(out, pot, cells+1, parts)); !slices.Equal(got, want) {
+			t.Fatalf("%d parts: %d moves, serial %d (or another order)", parts, len(got), len(want))
+		}
+	}
 }
