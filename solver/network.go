@@ -188,9 +188,30 @@ func buildNetwork(in *model.Instance, maxMoves int) *network {
 		}
 		cands = inside
 	}
+	maxOut := -1.0 // no big-M arc unless sparse
+	if sparse {
+		maxOut = 0
+		for _, c := range nt.outside {
+			maxOut = math.Max(maxOut, math.Abs(c.cost))
+		}
+	}
+	nt.assemble(cands, maxOut)
+	nt.arcs = len(nt.cellArcs) + len(nt.dep) + all
+	return nt
+}
+
+// assemble builds the graph: cell arcs, dep arcs (pinned classes forced),
+// then the move arcs cands. A maxOut >= 0 adds the sparse network's big-M
+// arc before the moves.
+func (nt *network) assemble(cands []moveArc, maxOut float64) {
+	in := nt.in
+	sc := in.Scenario
+	S, K := len(sc.Schools), in.K
+	w := sc.Objective
 	nodes := S*K + 1 + len(nt.classes)
 	g := flow.NewGraph(nodes, 3*S*K+len(nt.classes)+len(cands)+1)
 	nt.g = g
+	nt.cellArcs, nt.moveClass, nt.moveCell, nt.moveCost = nil, nil, nil, nil
 	for c := 0; c < S*K; c++ {
 		wf := w.Fill * in.Weight(c)
 		if v := in.Short(c); v > 0 {
@@ -212,24 +233,40 @@ func buildNetwork(in *model.Instance, maxMoves int) *network {
 			g.SetLower(a, 1)
 		}
 	}
-	nt.arcs = g.NumArcs() + all
-	if sparse {
+	if maxOut >= 0 {
 		// An arc that never carries flow (capacity 0) with the largest
 		// outside cost: the flow's big-M, which grows with the largest
 		// cost in the graph, is then big enough for the whole network,
 		// so an infeasible flow whose potentials price no outside move
 		// is infeasible on the whole network too.
-		var maxOut float64
-		for _, c := range nt.outside {
-			maxOut = math.Max(maxOut, math.Abs(c.cost))
-		}
 		g.AddArc(nt.root, nt.root, 0, maxOut)
 	}
 	nt.moveFirst = g.NumArcs()
 	for _, c := range cands {
 		nt.addMove(c)
 	}
-	return nt
+}
+
+// without returns the network less the move arcs that drop marks (by
+// move index, arc minus moveFirst): the same nodes, classes, outside
+// moves and size for the budgets, a graph with default bounds, zero dep
+// costs and no basis. Reduced-cost fixing uses it to solve only the moves
+// that a better plan may take.
+func (nt *network) without(drop []bool) *network {
+	r := &network{in: nt.in, root: nt.root, classes: nt.classes, pinned: nt.pinned, arcs: nt.arcs,
+		outside: nt.outside, priced: nt.priced, holes: nt.holes, rounds: nt.rounds}
+	var cands []moveArc
+	for i := range nt.moveClass {
+		if !drop[i] {
+			cands = append(cands, moveArc{class: nt.moveClass[i], cell: nt.moveCell[i], cost: nt.moveCost[i]})
+		}
+	}
+	maxOut := -1.0
+	if nt.moveFirst > len(nt.cellArcs)+len(nt.dep) {
+		maxOut = nt.g.ArcCost(nt.moveFirst - 1)
+	}
+	r.assemble(cands, maxOut)
+	return r
 }
 
 // sparseMoves is how many moves per class a sparse network starts with (a

@@ -253,3 +253,83 @@ func TestPickOutsideParts(t *testing.T) {
 		}
 	}
 }
+
+// TestNetworkWithout holds the restricted network of reduced-cost fixing
+// to the whole one: without move arcs of positive reduced cost that carry
+// no flow, the Lagrangian value at the same multipliers is the same (the
+// optimum kept every arc it uses), and every later evaluation is at least
+// the whole network's (fewer arcs never make a flow cheaper); without an
+// arc that carries flow it is never lower. The dep arcs, cell arcs and
+// classes stay as they were. It fails if a kept move loses its class,
+// cell or cost, or a pinned class its forced departure.
+func TestNetworkWithout(t *testing.T) {
+	sc := gen.Generate(gen.Options{Schools: 20, Seed: 21})
+	in, err := model.Compile(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	full := buildNetwork(in, 0)
+	rf := newRelaxation(full)
+	r := rand.New(rand.NewPCG(7, 8))
+	randomPi := func() []float64 {
+		pi := make([]float64, len(rf.rows))
+		for i := range pi {
+			if r.IntN(2) == 0 {
+				pi[i] = r.Float64() * rf.rows[i].hi
+			}
+		}
+		return pi
+	}
+	dropped := 0
+	for trial := range 10 {
+		pi := randomPi()
+		L, ok := rf.evaluate(pi)
+		if !ok {
+			t.Fatal("infeasible")
+		}
+		drop := make([]bool, len(full.moveClass))
+		var used int
+		for i := range drop {
+			a := full.moveFirst + i
+			switch {
+			case full.g.Flow(a) == 0 && full.g.ReducedCost(a) > 1e-9:
+				drop[i] = true
+				dropped++
+			case full.g.Flow(a) > 0:
+				used = i
+			}
+		}
+		part := full.without(drop)
+		if part.g.NumArcs() >= full.g.NumArcs() || len(part.dep) != len(full.dep) || len(part.cellArcs) != len(full.cellArcs) || part.arcs != full.arcs {
+			t.Fatalf("trial %d: %d arcs of %d, %d dep arcs, %d cell arcs", trial, part.g.NumArcs(), full.g.NumArcs(), len(part.dep), len(part.cellArcs))
+		}
+		rp := newRelaxation(part)
+		Lp, ok := rp.evaluate(pi)
+		tol := 1e-7 * math.Max(1, math.Abs(L))
+		if !ok || math.Abs(Lp-L) > tol {
+			t.Fatalf("trial %d: restricted L %.9f (%v), whole %.9f", trial, Lp, ok, L)
+		}
+		for range 3 {
+			pi2 := randomPi()
+			L2, ok := rf.evaluate(pi2)
+			Lp2, okp := rp.evaluate(pi2)
+			if ok && okp && Lp2 < L2-tol {
+				t.Fatalf("trial %d: restricted L %.9f below whole %.9f", trial, Lp2, L2)
+			}
+		}
+		// Without an arc the optimum uses, L cannot go down.
+		drop[used] = true
+		rq := newRelaxation(full.without(drop))
+		if Lq, ok := rq.evaluate(pi); ok && Lq < L-tol {
+			t.Fatalf("trial %d: without a used arc L %.9f, whole %.9f", trial, Lq, L)
+		}
+		for c := range full.classes {
+			if part.g.Lower(int(part.dep[c])) != full.lower(c) {
+				t.Fatalf("trial %d: class %d lower bound %d", trial, c, part.g.Lower(int(part.dep[c])))
+			}
+		}
+	}
+	if dropped < 1000 {
+		t.Fatalf("only %d arcs dropped", dropped)
+	}
+}

@@ -685,7 +685,10 @@ func (s *search) priceAndBranch(maxNodes, diveDepth int) (lb float64, complete b
 // >= 0). So no plan better than the incumbent Z* takes more than
 // (Z* - L)/rc departures beyond the bound, and symmetrically at the upper
 // bound (Nemhauser and Wolsey, "Integer and Combinatorial Optimization",
-// 1988, II.4 on reduced-cost fixing). Returns how many bounds changed.
+// 1988, II.4 on reduced-cost fixing). The same holds for a move arc: one
+// whose reduced cost is beyond Z* - L carries no teacher in a better plan,
+// so the search goes on without it (network.without). Returns how many
+// class bounds changed.
 func (s *search) fixByReducedCost(pi []float64) int {
 	rl := s.rl
 	rl.setBranchRows(nil)
@@ -719,9 +722,40 @@ func (s *search) fixByReducedCost(pi []float64) int {
 			}
 		}
 	}
+	// Move arcs too: a plan that sends a teacher along an arc costs at
+	// least L + its reduced cost, so the arcs beyond the gap leave the
+	// graph (most of them: the flow solves of the tree then scan a
+	// fraction of the arcs). Not on a sparse network, whose pricing
+	// would bring them back.
+	if len(s.nt.outside) == 0 {
+		drop := make([]bool, len(s.nt.moveClass))
+		n := 0
+		for i := range drop {
+			a := s.nt.moveFirst + i
+			if g.Flow(a) == 0 && g.ReducedCost(a) > gap {
+				drop[i] = true
+				n++
+			}
+		}
+		if n >= len(drop)/10 && n > 0 {
+			s.useNetwork(s.nt.without(drop))
+			s.tracef("reduced-cost fixing: %d of %d moves out of the graph", n, len(drop))
+		}
+	}
 	s.rootBounds = append(s.rootBounds, fix...)
 	s.setBounds(nil)
 	return len(fix)
+}
+
+// useNetwork makes the search solve nt (a restriction of its network,
+// see network.without): same classes, bounds applied anew.
+func (s *search) useNetwork(nt *network) {
+	s.nt, s.rl.nt = nt, nt
+	clear(s.rl.depCost)
+	s.applied = s.applied[:0]
+	for c := range nt.classes {
+		s.lo[c], s.hi[c] = nt.lower(c), nt.upper(c)
+	}
 }
 
 // cutRounds adds the envelope facets that the node's LP res breaks and
