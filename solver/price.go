@@ -131,11 +131,30 @@ func (s *search) nodeLP(nd *node) lpResult {
 		nd.pi = append(pi, nd.pi[nb:]...)
 	}
 	s.pi = append(s.pi[:0], nd.pi...)
+	// The columns that keep the node's bounds: those of the whole search
+	// (rootBounds, checked once per column) and the node's own.
+	if s.deadFor != s.rootVersion {
+		s.dead, s.deadFor = s.dead[:0], s.rootVersion
+	}
+	for j := len(s.dead); j < len(s.pool.ys); j++ {
+		y := s.pool.ys[j]
+		out := false
+		for _, b := range s.rootBounds {
+			if v := int64(y[b.c]); v < b.lo || v > b.hi {
+				out = true
+				break
+			}
+		}
+		s.dead = append(s.dead, out)
+	}
 	var elig []int
 	for j, y := range s.pool.ys {
+		if s.dead[j] {
+			continue
+		}
 		ok := true
-		for _, c := range s.applied {
-			if v := int64(y[c]); v < s.lo[c] || v > s.hi[c] {
+		for _, b := range nd.bounds {
+			if v := int64(y[b.c]); v < b.lo || v > b.hi {
 				ok = false
 				break
 			}
@@ -186,6 +205,7 @@ func (s *search) nodeLP(nd *node) lpResult {
 		// The branching rows' part of the price, per class, so that a
 		// column's price costs O(rows + classes), not O(branch rows x set).
 		perClass := make([]float64, C)
+		var touched []int32 // the classes with a share, in class order
 		for r, rw := range rl.rows[rl.base:] {
 			if rl.base+r >= len(nd.pi) {
 				break
@@ -196,6 +216,11 @@ func (s *search) nodeLP(nd *node) lpResult {
 				}
 			}
 		}
+		for c, v := range perClass {
+			if v != 0 {
+				touched = append(touched, int32(c))
+			}
+		}
 		rc := make([]float64, len(elig))
 		order := make([]int, len(elig))
 		for k, j := range elig {
@@ -204,8 +229,9 @@ func (s *search) nodeLP(nd *node) lpResult {
 			for r, a := range s.pool.acts[j] {
 				rc[k] += nd.pi[r] * a
 			}
-			for c, v := range s.pool.ys[j] {
-				if v != 0 {
+			y := s.pool.ys[j]
+			for _, c := range touched {
+				if v := y[c]; v != 0 {
 					rc[k] += perClass[c] * float64(v)
 				}
 			}
@@ -742,7 +768,7 @@ func (s *search) fixByReducedCost(pi []float64) int {
 			s.tracef("reduced-cost fixing: %d of %d moves out of the graph", n, len(drop))
 		}
 	}
-	s.rootBounds = append(s.rootBounds, fix...)
+	s.setRootBounds(append(s.rootBounds, fix...))
 	s.setBounds(nil)
 	return len(fix)
 }

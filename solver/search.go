@@ -33,15 +33,19 @@ type search struct {
 	// rootBounds hold for the whole search: classes fixed by reduced cost
 	// (fixByReducedCost), which no plan better than the incumbent leaves.
 	rootBounds []bound
-	rootY      []float64    // the root LP's departures per class (branch and price)
-	cutRanges  []*unitRange // quota units for the envelope cuts (cuts.go)
-	ctx        context.Context
-	settings   Settings
-	start      time.Time
-	nt         *network
-	rl         *relaxation
-	in         *model.Instance
-	pi         []float64
+	// rootVersion counts the changes of rootBounds; dead marks the pool's
+	// columns that break them (branch and price), as of version deadFor.
+	rootVersion, deadFor int
+	dead                 []bool
+	rootY                []float64    // the root LP's departures per class (branch and price)
+	cutRanges            []*unitRange // quota units for the envelope cuts (cuts.go)
+	ctx                  context.Context
+	settings             Settings
+	start                time.Time
+	nt                   *network
+	rl                   *relaxation
+	in                   *model.Instance
+	pi                   []float64
 
 	best     []model.Placement
 	bestZ    float64
@@ -139,6 +143,12 @@ func (s *search) polish() {
 		s.offer()
 	}
 	s.setBounds(node)
+}
+
+// setRootBounds replaces the bounds of the whole search.
+func (s *search) setRootBounds(bs []bound) {
+	s.rootBounds = bs
+	s.rootVersion++
 }
 
 // setBounds sets the dep arc bounds of classes, as a node or the repair wants them.
@@ -1186,9 +1196,9 @@ func (s *search) schoolRINS(maxNodes int) bool {
 		return false
 	}
 	before, saved := s.bestZ, s.rootBounds
-	s.rootBounds = append(slices.Clip(saved), fix...)
+	s.setRootBounds(append(slices.Clip(saved), fix...))
 	s.priceAndBranch(s.nodes+maxNodes, 200)
-	s.rootBounds = saved
+	s.setRootBounds(saved)
 	s.setBounds(nil)
 	s.tracef("school RINS: Z %.6f -> %.6f", before, s.bestZ)
 	return s.bestZ < before
