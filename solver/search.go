@@ -767,12 +767,7 @@ func (s *search) localSearch(pi []float64, maxTries, maxStale int) {
 			}
 			m := moves[k]
 			delta := map[int32]int64{}
-			if m.a >= 0 {
-				delta[m.a]--
-			}
-			if m.b >= 0 {
-				delta[m.b]++
-			}
+			m.addTo(delta)
 			tries++
 			stale++
 			s.setBounds(nil)
@@ -789,11 +784,28 @@ func (s *search) localSearch(pi []float64, maxTries, maxStale int) {
 	s.setBounds(nil)
 }
 
-// lsMove is a move of the local search: class a sends one teacher fewer
-// and class b one more (-1: none), changing the quota terms by quota.
+// lsMove is a move of the local search: class a sends da teachers more
+// and class b db more (each -1 or +1; a or b -1: no class), changing the
+// quota terms by quota. A trade (da -1, db +1) keeps a school's
+// departures or moves one between schools; a pair of two more (or two
+// fewer) at two schools is a swap of teachers between them (or its undoing).
 type lsMove struct {
-	a, b  int32
-	quota float64
+	a, b   int32
+	da, db int8
+	quota  float64
+}
+
+// trade is the move of one departure from class a to class b.
+func trade(a, b int32) lsMove { return lsMove{a: a, b: b, da: -1, db: 1} }
+
+// addTo adds the move's changes of departures to delta.
+func (m lsMove) addTo(delta map[int32]int64) {
+	if m.a >= 0 {
+		delta[m.a] += int64(m.da)
+	}
+	if m.b >= 0 {
+		delta[m.b] += int64(m.db)
+	}
 }
 
 // schoolMoves lists the moves within a school from departures y under
@@ -806,10 +818,10 @@ func schoolMoves(schools []int, bySchool map[int][]int32, y, lo, hi []int64, qt 
 		cs := bySchool[sIdx]
 		for _, c := range cs {
 			if y[c] > lo[c] {
-				moves = append(moves, lsMove{a: c, b: -1})
+				moves = append(moves, trade(c, -1))
 			}
 			if y[c] < hi[c] {
-				moves = append(moves, lsMove{a: -1, b: c})
+				moves = append(moves, trade(-1, c))
 			}
 		}
 		for _, a := range cs {
@@ -818,13 +830,13 @@ func schoolMoves(schools []int, bySchool map[int][]int32, y, lo, hi []int64, qt 
 			}
 			for _, b := range cs {
 				if b != a && y[b] < hi[b] {
-					moves = append(moves, lsMove{a: a, b: b})
+					moves = append(moves, trade(a, b))
 				}
 			}
 		}
 	}
 	for i := range moves {
-		moves[i].quota = qt.delta(moves[i].a, moves[i].b)
+		moves[i].quota = qt.delta(moves[i])
 	}
 	slices.SortStableFunc(moves, func(x, y lsMove) int {
 		return cmp.Compare(min(x.quota, 0), min(y.quota, 0))
@@ -864,16 +876,11 @@ func (s *search) batchPass(rr *flow.Rerouter, order []lsMove, y, lo, hi []int64,
 		j := i
 		for ; j < len(order) && len(win) < width && screened+len(win) < maxScreens; j++ {
 			m := order[j]
-			if (m.a >= 0 && yb[m.a] <= lo[m.a]) || (m.b >= 0 && yb[m.b] >= hi[m.b]) {
+			if !m.keeps(yb, lo, hi) || !m.keepsH4(s.in, nt, moved) {
 				continue
 			}
-			if m.b >= 0 && (m.a < 0 || nt.classes[m.a].school != nt.classes[m.b].school) {
-				if cp := s.in.OutflowCap[nt.classes[m.b].school]; cp >= 0 && moved[nt.classes[m.b].school]+1 > int64(cp) {
-					continue // H4
-				}
-			}
-			qd := qt.delta(m.a, m.b)
-			from, to := s.moveEnds(m.a, m.b)
+			qd := qt.delta(m)
+			from, to := s.moveEnds(m)
 			win = append(win, screen{at: j, from: from, to: to, limit: s.moveLimit(qd), qd: qd})
 		}
 		if len(win) == 0 {
@@ -898,17 +905,17 @@ func (s *search) batchPass(rr *flow.Rerouter, order []lsMove, y, lo, hi []int64,
 		m := order[w.at]
 		gain += cost + w.qd
 		batch = append(batch, m)
-		if m.a >= 0 {
-			yb[m.a]--
-			delta[m.a]--
-			moved[nt.classes[m.a].school]--
+		for _, x := range [2]struct {
+			c int32
+			d int8
+		}{{m.a, m.da}, {m.b, m.db}} {
+			if x.c >= 0 {
+				yb[x.c] += int64(x.d)
+				delta[x.c] += int64(x.d)
+				moved[nt.classes[x.c].school] += int64(x.d)
+			}
 		}
-		if m.b >= 0 {
-			yb[m.b]++
-			delta[m.b]++
-			moved[nt.classes[m.b].school]++
-		}
-		qt.apply(m.a, m.b)
+		qt.apply(m)
 	}
 	rr.Undo()
 	s.tracef("batch: %d screened, %d pay", screened, len(batch))
@@ -922,14 +929,8 @@ func (s *search) batchPass(rr *flow.Rerouter, order []lsMove, y, lo, hi []int64,
 	s.tracef("local search: a batch of %d moves priced at %.6f: Z %.6f -> %.6f", len(batch), gain, before, s.bestZ)
 	if !improved && len(batch) > 1 {
 		// Rounding: the first move alone was priced exactly.
-		m := batch[0]
 		d := map[int32]int64{}
-		if m.a >= 0 {
-			d[m.a]--
-		}
-		if m.b >= 0 {
-			d[m.b]++
-		}
+		batch[0].addTo(d)
 		s.setBounds(nil)
 		improved = s.tryDepartures(d, nil, pi)
 		solves++
@@ -966,8 +967,10 @@ func (s *search) crossPairs(rr *flow.Rerouter, y, lo, hi []int64, qt *quotaTerms
 			if nt.classes[a].school == nt.classes[b].school {
 				continue
 			}
-			if v := alpha[i] + beta[j] + qt.delta(a, b); v < -1e-9*math.Max(1, math.Abs(s.bestZ)) {
-				cands = append(cands, lsMove{a, b, v}) // quota: the sort key here; batchPass prices anew
+			if v := alpha[i] + beta[j] + qt.delta(trade(a, b)); v < -1e-9*math.Max(1, math.Abs(s.bestZ)) {
+				m := trade(a, b)
+				m.quota = v // the sort key here; batchPass prices anew
+				cands = append(cands, m)
 			}
 		}
 	}
@@ -1032,19 +1035,69 @@ func (s *search) newRerouter() *flow.Rerouter {
 	return rr
 }
 
-// moveEnds are the supply changes of a move of one departure from class a
-// to class b (a or b -1: none) on the flow (see fixIncumbent): a sends one
-// fewer (its home cell keeps a teacher it would have sent, and the class
-// sends one fewer to a destination), b one more.
-func (s *search) moveEnds(a, b int32) (from, to []int32) {
+// moveEnds are the supply changes of a move on the flow (see
+// fixIncumbent): a class that sends one fewer (its home cell keeps a
+// teacher it would have sent, and the class sends one fewer to a
+// destination), or one more.
+func (s *search) moveEnds(m lsMove) (from, to []int32) {
 	nt := s.nt
-	if a >= 0 {
-		from, to = append(from, nt.home(a)), append(to, nt.classNode(a))
-	}
-	if b >= 0 {
-		from, to = append(from, nt.classNode(b)), append(to, nt.home(b))
+	for _, x := range [2]struct {
+		c int32
+		d int8
+	}{{m.a, m.da}, {m.b, m.db}} {
+		switch {
+		case x.c < 0:
+		case x.d < 0:
+			from, to = append(from, nt.home(x.c)), append(to, nt.classNode(x.c))
+		default:
+			from, to = append(from, nt.classNode(x.c)), append(to, nt.home(x.c))
+		}
 	}
 	return from, to
+}
+
+// keeps reports whether the move keeps departures y within bounds lo, hi.
+func (m lsMove) keeps(y, lo, hi []int64) bool {
+	for _, x := range [2]struct {
+		c int32
+		d int8
+	}{{m.a, m.da}, {m.b, m.db}} {
+		if x.c >= 0 && (y[x.c]+int64(x.d) < lo[x.c] || y[x.c]+int64(x.d) > hi[x.c]) {
+			return false
+		}
+	}
+	return true
+}
+
+// keepsH4 reports whether the move keeps every school's departures
+// (moved, per school) within its outflow cap.
+func (m lsMove) keepsH4(in *model.Instance, nt *network, moved []int64) bool {
+	if m.a < 0 || m.b < 0 {
+		c, d := m.a, m.da
+		if c < 0 {
+			c, d = m.b, m.db
+		}
+		if c < 0 || d < 0 {
+			return true
+		}
+		sc := nt.classes[c].school
+		cp := in.OutflowCap[sc]
+		return cp < 0 || moved[sc]+1 <= int64(cp)
+	}
+	sa, sb := nt.classes[m.a].school, nt.classes[m.b].school
+	if sa == sb {
+		cp := in.OutflowCap[sa]
+		return cp < 0 || moved[sa]+int64(m.da)+int64(m.db) <= int64(cp)
+	}
+	for _, x := range [2]struct {
+		sc int
+		d  int8
+	}{{sa, m.da}, {sb, m.db}} {
+		if cp := in.OutflowCap[x.sc]; x.d > 0 && cp >= 0 && moved[x.sc]+1 > int64(cp) {
+			return false
+		}
+	}
+	return true
 }
 
 // moveLimit is the flow change under which a move whose quota terms
@@ -1089,13 +1142,12 @@ func (q *quotaTerms) unitCost(u int, m, b int64) float64 {
 	return w.Quota*float64(count) + w.Backbone*bb
 }
 
-// delta is the change of the quota terms when class a sends one teacher
-// fewer and class b one more (a or b -1: no change there); a and b may be
-// of different schools. The counts are moved and moved back.
-func (q *quotaTerms) delta(a, b int32) float64 {
+// delta is the change of the quota terms under move m; its classes may
+// be of different schools. The counts are moved and moved back.
+func (q *quotaTerms) delta(m lsMove) float64 {
 	var buf [8]int
 	us := buf[:0] // the units of both schools, once each
-	for _, c := range []int32{a, b} {
+	for _, c := range []int32{m.a, m.b} {
 		if c < 0 {
 			continue
 		}
@@ -1110,26 +1162,24 @@ func (q *quotaTerms) delta(a, b int32) float64 {
 	for _, u := range us {
 		costs = append(costs, q.unitCost(u, q.moved[u], q.bbMoved[u]))
 	}
-	q.shift(a, b, 1)
+	q.shift(m, 1)
 	var d float64
 	for k, u := range us {
 		d += q.unitCost(u, q.moved[u], q.bbMoved[u]) - costs[k]
 	}
-	q.shift(a, b, -1)
+	q.shift(m, -1)
 	return d
 }
 
-// apply records the move of one departure from class a to class b (a or b
-// -1: none).
-func (q *quotaTerms) apply(a, b int32) { q.shift(a, b, 1) }
+// apply records move m.
+func (q *quotaTerms) apply(m lsMove) { q.shift(m, 1) }
 
-// shift adds sign times the move of one departure from class a to class b
-// to the counts (sign -1 takes it back).
-func (q *quotaTerms) shift(a, b int32, sign int64) {
+// shift adds sign times move m to the counts (sign -1 takes it back).
+func (q *quotaTerms) shift(m lsMove, sign int64) {
 	for _, x := range []struct {
 		c int32
 		d int64
-	}{{a, -sign}, {b, sign}} {
+	}{{m.a, sign * int64(m.da)}, {m.b, sign * int64(m.db)}} {
 		if x.c < 0 {
 			continue
 		}
