@@ -65,7 +65,10 @@
 // priced on top of the ones before it, so the sum is exact) and the whole
 // batch is solved once. A move is a departure more or fewer in a class,
 // one traded between two classes of a school, or, when none of those
-// pays, between two schools. The moves are screened on as many goroutines
+// pays (they get half the screens), one traded between two schools or a
+// swap (two schools each send one more teacher, who may take each
+// other's place, or each one fewer); of the hundreds of millions of such
+// pairs in a city, those with the least lower bound are drawn from a heap. The moves are screened on as many goroutines
 // as there are cores (at most 8), each on its own copy of the flow
 // (flow.Rerouter.Fork), a window of moves at a time: the first of a window
 // that pays is applied and the next window starts after it, so the batch

@@ -1,9 +1,11 @@
 package solver
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"testing"
 
@@ -27,7 +29,7 @@ func TestBatchPassExact(t *testing.T) {
 		variant int
 		sparse  bool
 	}{{12, 1, 0, false}, {14, 2, 1, false}, {16, 3, 2, false}, {18, 4, 4, false}, {14, 5, 1, true}, {16, 6, 0, true}}
-	batches := 0
+	batches, swapBatches := 0, 0
 	for _, tc := range cases {
 		t.Run(fmt.Sprintf("schools%d_%s_sparse%v", tc.schools, policyVariants[tc.variant].name, tc.sparse), func(t *testing.T) {
 			sc := gen.Generate(gen.Options{Schools: tc.schools, Seed: tc.seed})
@@ -58,7 +60,7 @@ func TestBatchPassExact(t *testing.T) {
 				schools = append(schools, k)
 			}
 			slices.Sort(schools)
-			for pass := range 6 {
+			for pass := range 8 {
 				sr.setBounds(nil)
 				lo, hi := slices.Clone(sr.lo), slices.Clone(sr.hi)
 				y := sr.incumbentY()
@@ -67,10 +69,29 @@ func TestBatchPassExact(t *testing.T) {
 					t.Fatalf("pass %d: the incumbent's flow is not at hand", pass)
 				}
 				moves := schoolMoves(schools, bySchool, y, lo, hi, newQuotaTerms(in, nt, y))
+				if pass%2 == 1 {
+					// Swaps: two classes of two schools both one more, or
+					// both one fewer (the cross-school moves of crossPairs).
+					moves = moves[:0]
+					for a := range nt.classes {
+						for b := a + 1; b < len(nt.classes) && len(moves) < 3000; b += 7 {
+							if nt.classes[a].school != nt.classes[b].school {
+								d := int8(1 - 2*((a+b)%2))
+								moves = append(moves, lsMove{a: int32(a), b: int32(b), da: d, db: d})
+							}
+						}
+					}
+				}
 				before := sr.bestZ
 				improved, _, _, gain := sr.batchPass(rr, moves, y, lo, hi, newQuotaTerms(in, nt, y), sr.pi, 1<<30)
 				if gain == 0 {
+					if pass%2 == 1 {
+						continue // no swap pays: the moves within schools may
+					}
 					break
+				}
+				if pass%2 == 1 {
+					swapBatches++
 				}
 				tol := 1e-6 * math.Max(1, math.Abs(before))
 				got := sr.bestZ - before
@@ -87,8 +108,8 @@ func TestBatchPassExact(t *testing.T) {
 			}
 		})
 	}
-	if batches < 8 {
-		t.Fatalf("only %d batches checked", batches)
+	if batches < 8 || swapBatches < 4 {
+		t.Fatalf("only %d batches checked (%d of swaps)", batches, swapBatches)
 	}
 }
 
@@ -200,5 +221,74 @@ func TestRepairEndsWithPlan(t *testing.T) {
 	}
 	if repairs < 12 {
 		t.Fatalf("only %d repairs", repairs)
+	}
+}
+
+// TestSmallestPairs holds the pair enumeration of the cross-school moves
+// to brute force: the accepted pairs are the want smallest sums below the
+// limit among those emit accepts (ties by index), in increasing order,
+// with i < j on one list. It fails if the heap skips a pair or offers one
+// twice.
+func TestSmallestPairs(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	for trial := range 300 {
+		nx, ny := r.IntN(30), r.IntN(30)
+		same := trial%2 == 0
+		if same {
+			ny = nx
+		}
+		x := make([]float64, nx)
+		for i := range x {
+			x[i] = float64(r.IntN(20) - 10)
+		}
+		slices.Sort(x)
+		y := x
+		if !same {
+			y = make([]float64, ny)
+			for j := range y {
+				y[j] = float64(r.IntN(20) - 10)
+			}
+			slices.Sort(y)
+		}
+		limit := float64(r.IntN(10) - 8)
+		want := 1 + r.IntN(15)
+		reject := func(i, j int) bool { return (i+2*j)%5 == 0 } // emit refuses some
+		type pair struct{ i, j int }
+		var all []pair
+		for i := range x {
+			for j := range y {
+				if (!same || i < j) && x[i]+y[j] < limit && !reject(i, j) {
+					all = append(all, pair{i, j})
+				}
+			}
+		}
+		slices.SortStableFunc(all, func(a, b pair) int {
+			return cmp.Or(cmp.Compare(x[a.i]+y[a.j], x[b.i]+y[b.j]), cmp.Compare(a.i, b.i), cmp.Compare(a.j, b.j))
+		})
+		var got []pair
+		offered := map[pair]bool{}
+		smallestPairs(x, y, same, limit, want, func(i, j int) bool {
+			p := pair{i, j}
+			if offered[p] {
+				t.Fatalf("trial %d: pair %v offered twice", trial, p)
+			}
+			offered[p] = true
+			if reject(i, j) {
+				return false
+			}
+			got = append(got, p)
+			return true
+		})
+		// The offers stop after 8·want; with rejections that rare, all
+		// wanted pairs are reached.
+		n := min(want, len(all))
+		if len(got) != n {
+			t.Fatalf("trial %d: %d pairs, want %d", trial, len(got), n)
+		}
+		for k := range got {
+			if s1, s2 := x[got[k].i]+y[got[k].j], x[all[k].i]+y[all[k].j]; s1 != s2 {
+				t.Fatalf("trial %d: pair %d sums %g, want %g", trial, k, s1, s2)
+			}
+		}
 	}
 }

@@ -734,7 +734,7 @@ func (s *search) localSearch(pi []float64, maxTries, maxStale int) {
 				break
 			}
 			var n, solves int
-			improved, n, solves, _ = s.batchPass(rr, moves, y, lo, hi, qt, pi, (maxTries-tries)*screensPerTry-screens)
+			improved, n, solves, _ = s.batchPass(rr, moves, y, lo, hi, qt, pi, ((maxTries-tries)*screensPerTry-screens)/2)
 			screens += n
 			tries += solves
 			stale += n / screensPerTry
@@ -746,9 +746,10 @@ func (s *search) localSearch(pi []float64, maxTries, maxStale int) {
 			if !s.fixIncumbent(rr, y, pi) || spent() {
 				break
 			}
-			// No move within a school pays: a departure traded between
-			// two schools (a teacher from one school takes the place of
-			// one from another).
+			// No move within a school pays (or half the screens went
+			// on them): a departure traded between two schools (a
+			// teacher from one school takes the place of one from
+			// another), or a swap.
 			qt = newQuotaTerms(s.in, s.nt, y) // the batch pass changed it
 			improved, n = s.crossPairs(rr, y, lo, hi, qt, pi, (maxTries-tries)*screensPerTry-screens)
 			screens += n
@@ -939,13 +940,15 @@ func (s *search) batchPass(rr *flow.Rerouter, order []lsMove, y, lo, hi []int64,
 }
 
 // crossPairs screens the trades of one departure from a class a of one
-// school to a class b of another on the incumbent's flow (fixIncumbent),
-// at most maxScreens of them, as a batch (batchPass). A trade can pay only
+// school to a class b of another, and the swaps (classes of two schools
+// both one more, or both one fewer), on the incumbent's flow
+// (fixIncumbent), at most maxScreens of them, as a batch (batchPass). A
+// move can pay only
 // when its quota change plus the potentials' part of its cost (pi's
 // difference across its ends, a lower bound: the rest of a re-routing's
 // cost is non-negative) is negative, so only those are screened, most
 // promising first. It reports whether the incumbent improved and how many
-// trades it screened.
+// moves it screened.
 func (s *search) crossPairs(rr *flow.Rerouter, y, lo, hi []int64, qt *quotaTerms, pi []float64, maxScreens int) (bool, int) {
 	nt, g := s.nt, s.nt.g
 	var senders, takers []int32
@@ -961,23 +964,137 @@ func (s *search) crossPairs(rr *flow.Rerouter, y, lo, hi []int64, qt *quotaTerms
 			beta = append(beta, g.Potential(int(nt.classNode(c32)))-g.Potential(int(nt.home(c32))))
 		}
 	}
-	var cands []lsMove
-	for i, a := range senders {
-		for j, b := range takers {
-			if nt.classes[a].school == nt.classes[b].school {
-				continue
-			}
-			if v := alpha[i] + beta[j] + qt.delta(trade(a, b)); v < -1e-9*math.Max(1, math.Abs(s.bestZ)) {
-				m := trade(a, b)
-				m.quota = v // the sort key here; batchPass prices anew
-				cands = append(cands, m)
-			}
+	// Trades (a sends one fewer, b one more) and swaps (two schools each
+	// send one more, who may take each other's place, or each one fewer).
+	// A move can pay only when its quota change plus the potentials' part
+	// of its cost is negative; per class, a lower bound of its part of
+	// that sum (its potentials' part and its quota change on its school's
+	// own units, plus the change on shared units only when it lowers them)
+	// orders the classes, and the pairs are drawn in increasing order of
+	// the two bounds' sum (smallestPairs), at most a few times maxScreens
+	// of them: a county of 1,000 schools has hundreds of millions.
+	eps := -1e-9 * math.Max(1, math.Abs(s.bestZ))
+	type keyed struct {
+		c   int32
+		key float64
+	}
+	keys := func(cs []int32, pot []float64, d int8) []keyed {
+		ks := make([]keyed, len(cs))
+		for i, c := range cs {
+			ks[i] = keyed{c, pot[i] + qt.sideBound(c, d)}
 		}
+		slices.SortStableFunc(ks, func(x, y keyed) int { return cmp.Or(cmp.Compare(x.key, y.key), cmp.Compare(x.c, y.c)) })
+		return ks
+	}
+	ka, kb := keys(senders, alpha, -1), keys(takers, beta, 1)
+	want := max(64, 16*maxScreens)
+	var cands []lsMove
+	for _, kind := range []struct {
+		x, y   []keyed
+		da, db int8
+		same   bool
+	}{{ka, kb, -1, 1, false}, {kb, kb, 1, 1, true}, {ka, ka, -1, -1, true}} {
+		xs, ys := make([]float64, len(kind.x)), make([]float64, len(kind.y))
+		for i, k := range kind.x {
+			xs[i] = k.key
+		}
+		for j, k := range kind.y {
+			ys[j] = k.key
+		}
+		smallestPairs(xs, ys, kind.same, eps, want, func(i, j int) bool {
+			a, b := kind.x[i].c, kind.y[j].c
+			if nt.classes[a].school == nt.classes[b].school {
+				return false
+			}
+			m := lsMove{a: a, b: b, da: kind.da, db: kind.db}
+			v := kind.x[i].key - qt.sideBound(a, kind.da) + kind.y[j].key - qt.sideBound(b, kind.db) + qt.delta(m)
+			if v >= eps {
+				return false
+			}
+			m.quota = v // the sort key here; batchPass prices anew
+			cands = append(cands, m)
+			return true
+		})
 	}
 	slices.SortStableFunc(cands, func(x, y lsMove) int { return cmp.Compare(x.quota, y.quota) })
 	improved, n, _, gain := s.batchPass(rr, cands, y, lo, hi, qt, pi, maxScreens)
 	s.tracef("cross pairs: %d candidates, %d screened, batch priced at %.6f", len(cands), n, gain)
 	return improved, n
+}
+
+// smallestPairs calls emit on index pairs (i, j) of the ascending keys x
+// and y (with same, one list: i < j only) in increasing order of x[i] +
+// y[j], while the sum is below limit, until emit has accepted want pairs
+// or 8·want were offered: the k smallest pair sums by a heap over the
+// rows (O((want + len(x)) log len(x))).
+func smallestPairs(x, y []float64, same bool, limit float64, want int, emit func(i, j int) bool) {
+	type item struct {
+		sum  float64
+		i, j int
+	}
+	first := func(i int) int {
+		if same {
+			return i + 1
+		}
+		return 0
+	}
+	var h []item
+	less := func(a, b item) bool {
+		return a.sum < b.sum || (a.sum == b.sum && (a.i < b.i || (a.i == b.i && a.j < b.j)))
+	}
+	push := func(it item) {
+		h = append(h, it)
+		for k := len(h) - 1; k > 0; {
+			p := (k - 1) / 2
+			if !less(h[k], h[p]) {
+				break
+			}
+			h[k], h[p] = h[p], h[k]
+			k = p
+		}
+	}
+	pop := func() item {
+		top := h[0]
+		h[0] = h[len(h)-1]
+		h = h[:len(h)-1]
+		for k := 0; ; {
+			c := 2*k + 1
+			if c >= len(h) {
+				break
+			}
+			if c+1 < len(h) && less(h[c+1], h[c]) {
+				c++
+			}
+			if !less(h[c], h[k]) {
+				break
+			}
+			h[k], h[c] = h[c], h[k]
+			k = c
+		}
+		return top
+	}
+	for i := range x {
+		if j := first(i); j < len(y) {
+			if x[i]+y[j] >= limit {
+				break // x ascends: no later row starts lower
+			}
+			push(item{x[i] + y[j], i, j})
+		}
+	}
+	accepted, offered := 0, 0
+	for len(h) > 0 && accepted < want && offered < 8*want {
+		it := pop()
+		if it.sum >= limit {
+			break
+		}
+		offered++
+		if emit(it.i, it.j) {
+			accepted++
+		}
+		if j := it.j + 1; j < len(y) {
+			push(item{x[it.i] + y[j], it.i, j})
+		}
+	}
 }
 
 // fixIncumbent solves the flow with every class's departures fixed to y (the
@@ -1169,6 +1286,28 @@ func (q *quotaTerms) delta(m lsMove) float64 {
 	}
 	q.shift(m, -1)
 	return d
+}
+
+// sideBound is a lower bound of a class's part of the quota change of a
+// move between two schools in which class c sends d more: its change on
+// the units of its school alone, plus its change on shared units when
+// negative (the other class may offset a rise there, as in a trade
+// within one county unit).
+func (q *quotaTerms) sideBound(c int32, d int8) float64 {
+	cl := q.nt.classes[c]
+	var v float64
+	for _, u := range q.units[cl.school] {
+		b := q.bbMoved[u]
+		if cl.bb {
+			b += int64(d)
+		}
+		du := q.unitCost(u, q.moved[u]+int64(d), b) - q.unitCost(u, q.moved[u], q.bbMoved[u])
+		if len(q.in.Units[u].Schools) > 1 {
+			du = math.Min(du, 0)
+		}
+		v += du
+	}
+	return v
 }
 
 // apply records move m.
