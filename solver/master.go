@@ -172,97 +172,21 @@ func (lp *masterLP) solveFrom() (*masterSolution, error) {
 	binv := make([]float64, M*M)
 	xB := make([]float64, M)
 	colBuf := make([]float64, M)
-	// unitOf says whether variable v's column is a unit vector: the row
-	// of its one entry and the entry (slacks without links, logicals).
-	unitOf := func(v int) (row int, val float64, ok bool) {
-		switch {
-		case v < m && len(linked[v]) == 0:
-			return v, -1, true
-		case v >= m && v < 2*m:
-			return v - m, 1, true
-		}
-		return 0, 0, false
-	}
-	rowPos := make([]int, M)
 	refactor := func() error {
-		// Most basic variables are slacks and logicals, unit columns: they
-		// cover their rows, and only the square block of the other
-		// columns on the other rows needs a dense inverse (O(k³ + M·k²)
-		// for k such columns, not O(M³)). With B = [B_N 0; B_U D] (rows
-		// not covered, rows covered; D diagonal), B⁻¹ = [B_N⁻¹ 0;
-		// -D⁻¹ B_U B_N⁻¹ D⁻¹].
-		for r := range rowPos {
-			rowPos[r] = -1
-		}
-		var structural []int // basis positions
+		B := mat.NewDense(M, M, nil)
 		for i, v := range basis {
-			if r, _, ok := unitOf(v); ok && rowPos[r] < 0 {
-				rowPos[r] = i
-			} else {
-				structural = append(structural, i)
+			column(v, colBuf)
+			for k := range M {
+				B.Set(k, i, colBuf[k])
 			}
 		}
-		var rowsN []int
-		for r, i := range rowPos {
-			if i < 0 {
-				rowsN = append(rowsN, r)
-			}
+		var inv mat.Dense
+		if err := inv.Inverse(B); err != nil {
+			return err
 		}
-		k := len(structural)
-		if len(rowsN) != k {
-			return errors.New("master LP: singular basis")
-		}
-		cols := make([][]float64, k)
-		var bnInv mat.Dense
-		if k > 0 {
-			bn := mat.NewDense(k, k, nil)
-			for b, i := range structural {
-				cols[b] = make([]float64, M)
-				column(basis[i], cols[b])
-				for a, r := range rowsN {
-					bn.Set(a, b, cols[b][r])
-				}
-			}
-			if err := bnInv.Inverse(bn); err != nil {
-				return err
-			}
-		}
-		var inv []float64 // B_N⁻¹, row-major with stride k
-		if k > 0 {
-			raw := bnInv.RawMatrix()
-			inv = make([]float64, k*k)
-			for b := range k {
-				copy(inv[b*k:(b+1)*k], raw.Data[b*raw.Stride:b*raw.Stride+k])
-			}
-		}
-		clear(binv)
-		for b, i := range structural {
-			for a, r := range rowsN {
-				binv[i*M+r] = inv[b*k+a]
-			}
-		}
-		w := make([]float64, k)
-		for r, i := range rowPos {
-			if i < 0 {
-				continue
-			}
-			_, d, _ := unitOf(basis[i])
-			binv[i*M+r] = 1 / d
-			// Row i on the rows N: -(1/d) Σ_b cols[b][r] · B_N⁻¹[b][·].
-			clear(w)
-			any := false
-			for b := range structural {
-				if c := cols[b][r]; c != 0 {
-					any = true
-					for a, x := range inv[b*k : (b+1)*k] {
-						w[a] += c * x
-					}
-				}
-			}
-			if any {
-				for a, rn := range rowsN {
-					binv[i*M+rn] = -w[a] / d
-				}
+		for i := range M {
+			for k := range M {
+				binv[i*M+k] = inv.At(i, k)
 			}
 		}
 		for i := range M {
