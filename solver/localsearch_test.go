@@ -176,9 +176,9 @@ func TestLocalSearchWorkers(t *testing.T) {
 }
 
 // TestRepairEndsWithPlan holds the repair of an ascent's flow to its
-// promise: whatever the multipliers (0, which sends every teacher the
-// flow likes, or a few steps in), the repaired flow keeps every school's
-// outflow cap, so a plan is offered. Capping the schools over their cap
+// promise on a large network: whatever the multipliers (0, which sends
+// every teacher the flow likes, or a few steps in), the repaired flow
+// keeps every school's outflow cap, so a plan is offered. Capping the schools over their cap
 // alone can push departures into other schools round after round; the
 // last round holds every school to what it sends. It fails if a repair
 // ends with a school over its cap.
@@ -199,6 +199,7 @@ func TestRepairEndsWithPlan(t *testing.T) {
 		rl := newRelaxation(nt)
 		sr := newSearch(context.Background(), Settings{}, nt, rl)
 		sr.budget = 100000
+		sr.large = true // the repair holds every school in its last round only there
 		pi := make([]float64, len(rl.rows))
 		for step := range 4 {
 			if _, ok := rl.evaluate(pi); !ok {

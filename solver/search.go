@@ -303,10 +303,14 @@ func (s *search) ascend(pi []float64, iters int) (float64, bool) {
 // and allots the rest of the cap to the leaving classes whose departures are
 // worth most (most negative reduced cost of the dep arc), caps the others,
 // and solves again, for up to three rounds. The departures a cap turns away
-// may go over another school's cap, so the last round also holds every
-// school to what it sends: the repair always ends with a plan (on a
-// 1,000-school county the rounds left one to three schools over their cap
-// in nine repairs of ten before). The result is offered and the caps undone.
+// may go over another school's cap, so on a large network (no LP, the
+// plans come from the repairs) the last round also holds every school to
+// what it sends: the repair always ends with a plan (on a 1,000-school
+// county the rounds left one to three schools over their cap in nine
+// repairs of ten before). Where the LP runs, the repaired flows are
+// columns of its master, and those held flows made the root LP of
+// examples/jiulongpo seven times the work (it did not finish): there the
+// dives make the plans. The result is offered and the caps undone.
 func (s *search) repair(pi []float64) {
 	const repairRounds = 3
 	in, rl, nt := s.in, s.rl, s.nt
@@ -322,7 +326,7 @@ func (s *search) repair(pi []float64) {
 			moved[cl.school] += rl.y[c]
 		}
 		violated := false
-		last := round == repairRounds-1
+		last := s.large && round == repairRounds-1
 		for sIdx := range in.Scenario.Schools {
 			cp := int64(in.OutflowCap[sIdx])
 			if cp < 0 {
