@@ -32,16 +32,7 @@ func TestBatchPassExact(t *testing.T) {
 	batches, swapBatches := 0, 0
 	for _, tc := range cases {
 		t.Run(fmt.Sprintf("schools%d_%s_sparse%v", tc.schools, policyVariants[tc.variant].name, tc.sparse), func(t *testing.T) {
-			sc := gen.Generate(gen.Options{Schools: tc.schools, Seed: tc.seed})
-			policyVariants[tc.variant].apply(sc)
-			in, err := model.Compile(sc)
-			if err != nil {
-				t.Fatal(err)
-			}
-			maxMoves := 0
-			if tc.sparse {
-				maxMoves = 1
-			}
+			in, maxMoves := variantInstance(t, tc.schools, tc.seed, tc.variant, tc.sparse)
 			nt := buildNetwork(in, maxMoves)
 			if tc.sparse && len(nt.outside) == 0 {
 				t.Fatal("network not sparse")
@@ -113,6 +104,23 @@ func TestBatchPassExact(t *testing.T) {
 	}
 }
 
+// variantInstance compiles a generated county under a policy variant, and
+// the maxMoves that makes its network sparse (every move but the cheapest
+// outside the graph) or not.
+func variantInstance(t *testing.T, schools int, seed uint64, variant int, sparse bool) (*model.Instance, int) {
+	t.Helper()
+	sc := gen.Generate(gen.Options{Schools: schools, Seed: seed})
+	policyVariants[variant].apply(sc)
+	in, err := model.Compile(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sparse {
+		return in, 1
+	}
+	return in, 0
+}
+
 // TestLocalSearchWorkers holds the parallel screening to the order of the
 // moves: the local search makes the same plan whatever the number of
 // goroutines that screen (the first move of a window that pays is the one
@@ -132,16 +140,7 @@ func TestLocalSearchWorkers(t *testing.T) {
 	}{{14, 2, 1, false, 2}, {16, 3, 0, false, 400}, {18, 4, 4, false, 7}, {22, 8, 0, true, 400}, {20, 7, 1, true, 5}}
 	for _, tc := range cases {
 		t.Run(fmt.Sprintf("schools%d_%s_sparse%v_tries%d", tc.schools, policyVariants[tc.variant].name, tc.sparse, tc.tries), func(t *testing.T) {
-			sc := gen.Generate(gen.Options{Schools: tc.schools, Seed: tc.seed})
-			policyVariants[tc.variant].apply(sc)
-			in, err := model.Compile(sc)
-			if err != nil {
-				t.Fatal(err)
-			}
-			maxMoves := 0
-			if tc.sparse {
-				maxMoves = 1
-			}
+			in, maxMoves := variantInstance(t, tc.schools, tc.seed, tc.variant, tc.sparse)
 			var first []model.Placement
 			var firstZ, startZ float64
 			for _, workers := range []int{1, 2, 3, 5} {

@@ -1191,30 +1191,29 @@ func (m lsMove) keeps(y, lo, hi []int64) bool {
 }
 
 // keepsH4 reports whether the move keeps every school's departures
-// (moved, per school) within its outflow cap.
+// (moved, per school) within its outflow cap: only a school whose
+// departures grow (net, when both classes are its own) can break it.
 func (m lsMove) keepsH4(in *model.Instance, nt *network, moved []int64) bool {
-	if m.a < 0 || m.b < 0 {
-		c, d := m.a, m.da
-		if c < 0 {
-			c, d = m.b, m.db
-		}
-		if c < 0 || d < 0 {
-			return true
-		}
-		sc := nt.classes[c].school
-		cp := in.OutflowCap[sc]
-		return cp < 0 || moved[sc]+1 <= int64(cp)
-	}
-	sa, sb := nt.classes[m.a].school, nt.classes[m.b].school
-	if sa == sb {
-		cp := in.OutflowCap[sa]
-		return cp < 0 || moved[sa]+int64(m.da)+int64(m.db) <= int64(cp)
-	}
+	var schools [2]int
+	var grow [2]int64
+	n := 0
 	for _, x := range [2]struct {
-		sc int
-		d  int8
-	}{{sa, m.da}, {sb, m.db}} {
-		if cp := in.OutflowCap[x.sc]; x.d > 0 && cp >= 0 && moved[x.sc]+1 > int64(cp) {
+		c int32
+		d int8
+	}{{m.a, m.da}, {m.b, m.db}} {
+		if x.c < 0 {
+			continue
+		}
+		sc := nt.classes[x.c].school
+		if n > 0 && schools[0] == sc {
+			grow[0] += int64(x.d)
+			continue
+		}
+		schools[n], grow[n] = sc, int64(x.d)
+		n++
+	}
+	for k := range n {
+		if cp := in.OutflowCap[schools[k]]; grow[k] > 0 && cp >= 0 && moved[schools[k]]+grow[k] > int64(cp) {
 			return false
 		}
 	}
