@@ -3,7 +3,6 @@ package solver
 import (
 	"cmp"
 	"math"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -316,7 +315,7 @@ func (nt *network) solve() flow.Status {
 		out := nt.outside
 		parts := 1
 		if len(out) >= 1<<18 {
-			parts = min(runtime.GOMAXPROCS(0), maxScreenWorkers)
+			parts = cores()
 		}
 		for _, picks := range pickOutside(out, pot, S*K+1, parts) {
 			for _, i := range picks {

@@ -110,5 +110,9 @@ func (s *search) screenWorkers() int {
 	if s.workers > 0 {
 		return s.workers
 	}
-	return min(runtime.GOMAXPROCS(0), maxScreenWorkers)
+	return cores()
 }
+
+// cores is the number of goroutines for work split across the machine:
+// GOMAXPROCS, at most maxScreenWorkers.
+func cores() int { return min(runtime.GOMAXPROCS(0), maxScreenWorkers) }

@@ -979,39 +979,38 @@ func (s *search) crossPairs(rr *flow.Rerouter, y, lo, hi []int64, qt *quotaTerms
 	// of them: a county of 1,000 schools has hundreds of millions.
 	eps := -1e-9 * math.Max(1, math.Abs(s.bestZ))
 	type keyed struct {
-		c   int32
-		key float64
+		c        int32
+		pot, key float64 // the potentials' part, and the lower bound
 	}
-	keys := func(cs []int32, pot []float64, d int8) []keyed {
+	keys := func(cs []int32, pot []float64, d int8) ([]keyed, []float64) {
 		ks := make([]keyed, len(cs))
 		for i, c := range cs {
-			ks[i] = keyed{c, pot[i] + qt.sideBound(c, d)}
+			ks[i] = keyed{c, pot[i], pot[i] + qt.sideBound(c, d)}
 		}
 		slices.SortStableFunc(ks, func(x, y keyed) int { return cmp.Or(cmp.Compare(x.key, y.key), cmp.Compare(x.c, y.c)) })
-		return ks
+		sums := make([]float64, len(ks))
+		for i, k := range ks {
+			sums[i] = k.key
+		}
+		return ks, sums
 	}
-	ka, kb := keys(senders, alpha, -1), keys(takers, beta, 1)
+	ka, kaSums := keys(senders, alpha, -1)
+	kb, kbSums := keys(takers, beta, 1)
 	want := max(64, 16*maxScreens)
 	var cands []lsMove
 	for _, kind := range []struct {
 		x, y   []keyed
+		xs, ys []float64
 		da, db int8
 		same   bool
-	}{{ka, kb, -1, 1, false}, {kb, kb, 1, 1, true}, {ka, ka, -1, -1, true}} {
-		xs, ys := make([]float64, len(kind.x)), make([]float64, len(kind.y))
-		for i, k := range kind.x {
-			xs[i] = k.key
-		}
-		for j, k := range kind.y {
-			ys[j] = k.key
-		}
-		smallestPairs(xs, ys, kind.same, eps, want, func(i, j int) bool {
+	}{{ka, kb, kaSums, kbSums, -1, 1, false}, {kb, kb, kbSums, kbSums, 1, 1, true}, {ka, ka, kaSums, kaSums, -1, -1, true}} {
+		smallestPairs(kind.xs, kind.ys, kind.same, eps, want, func(i, j int) bool {
 			a, b := kind.x[i].c, kind.y[j].c
 			if nt.classes[a].school == nt.classes[b].school {
 				return false
 			}
 			m := lsMove{a: a, b: b, da: kind.da, db: kind.db}
-			v := kind.x[i].key - qt.sideBound(a, kind.da) + kind.y[j].key - qt.sideBound(b, kind.db) + qt.delta(m)
+			v := kind.x[i].pot + kind.y[j].pot + qt.delta(m)
 			if v >= eps {
 				return false
 			}
