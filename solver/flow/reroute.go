@@ -281,7 +281,7 @@ func (r *Rerouter) price(from, to []int32, limit float64, keep bool) (cost float
 		r.heap = r.heap[:0]
 		r.settled = r.settled[:0]
 		for _, s := range src {
-			r.relax(s, math.Max(0, hS0-prevD-r.ext(s)), -1)
+			r.relax(s, nonNeg(hS0-prevD-r.ext(s)), -1)
 		}
 		left := k - unit
 		// A node at stopAt or farther cannot lead to a change under the
@@ -306,7 +306,7 @@ func (r *Rerouter) price(from, to []int32, limit float64, keep bool) (cost float
 			r.settled = append(r.settled, u)
 			for _, t := range snk {
 				if t == u {
-					if dt := d + math.Max(0, r.ext(u)-hT0); dt < bestTD {
+					if dt := d + nonNeg(r.ext(u)-hT0); dt < bestTD {
 						bestT, bestTD = u, dt
 					}
 				}
@@ -332,21 +332,21 @@ func (r *Rerouter) price(from, to []int32, limit float64, keep bool) (cost float
 				if r.done[v] == r.round {
 					continue
 				}
-				if dv := d + math.Max(0, rc+eu-r.ext(v)); dv < stopAt {
+				if dv := d + nonNeg(rc+eu-r.ext(v)); dv < stopAt {
 					r.relax(v, dv, e)
 				}
 			}
 			// Extra potentials never rise above 0 (settle only lowers
 			// them), so outMin + pi[u] + extra[u] bounds every outside
 			// arc's reduced cost from below.
-			if i := u - r.outFirst; r.outStart != nil && i >= 0 && int(i) < len(r.outStart)-1 && d+math.Max(0, r.outMin[i]+g.pi[u]+eu) < stopAt {
+			if i := u - r.outFirst; r.outStart != nil && i >= 0 && int(i) < len(r.outStart)-1 && d+nonNeg(r.outMin[i]+g.pi[u]+eu) < stopAt {
 				pu := g.pi[u] + eu
 				for k := r.outStart[i]; k < r.outStart[i+1]; k++ {
 					v := r.outTo[k]
 					if v < 0 || r.done[v] == r.round {
 						continue
 					}
-					dv := d + math.Max(0, r.outCost[k]+pu-g.pi[v]-r.ext(v))
+					dv := d + nonNeg(r.outCost[k]+pu-g.pi[v]-r.ext(v))
 					if dv >= stopAt || (r.seen[v] == r.round && r.dist[v] <= dv) {
 						continue
 					}
@@ -519,4 +519,13 @@ func (r *Rerouter) unaugment(steps []int32) []int32 {
 		}
 	}
 	return steps[:0]
+}
+
+// nonNeg is max(0, x) for the finite x of the search loop: math.Max also
+// orders NaN and the zeros' signs, which costs a tenth of the screening.
+func nonNeg(x float64) float64 {
+	if x > 0 {
+		return x
+	}
+	return 0
 }
