@@ -68,7 +68,12 @@
 // pays (they get half the screens), one traded between two schools or a
 // swap (two schools each send one more teacher, who may take each
 // other's place, or each one fewer); of the hundreds of millions of such
-// pairs in a city, those with the least lower bound are drawn from a heap. The moves are screened on as many goroutines
+// pairs in a city, those with the least lower bound are drawn from a heap.
+// When no pair pays either, a triple: two classes of a school (two more,
+// two fewer, or a trade) and one of another school that can take a post
+// they leave or leave one they take (binding backbone shares make a
+// school's plans lumpy, so a school may have to send two fewer at once
+// for another to send one more). The moves are screened on as many goroutines
 // as there are cores (at most 8), each on its own copy of the flow
 // (flow.Rerouter.Fork), a window of moves at a time: the first of a window
 // that pays is applied and the next window starts after it, so the batch

@@ -29,7 +29,7 @@ func TestBatchPassExact(t *testing.T) {
 		variant int
 		sparse  bool
 	}{{12, 1, 0, false}, {14, 2, 1, false}, {16, 3, 2, false}, {18, 4, 4, false}, {14, 5, 1, true}, {16, 6, 0, true}}
-	batches, swapBatches := 0, 0
+	batches, swapBatches, tripleBatches := 0, 0, 0
 	for _, tc := range cases {
 		t.Run(fmt.Sprintf("schools%d_%s_sparse%v", tc.schools, policyVariants[tc.variant].name, tc.sparse), func(t *testing.T) {
 			in, maxMoves := variantInstance(t, tc.schools, tc.seed, tc.variant, tc.sparse)
@@ -51,7 +51,7 @@ func TestBatchPassExact(t *testing.T) {
 				schools = append(schools, k)
 			}
 			slices.Sort(schools)
-			for pass := range 8 {
+			for pass := range 12 {
 				sr.setBounds(nil)
 				lo, hi := slices.Clone(sr.lo), slices.Clone(sr.hi)
 				y := sr.incumbentY()
@@ -60,7 +60,9 @@ func TestBatchPassExact(t *testing.T) {
 					t.Fatalf("pass %d: the incumbent's flow is not at hand", pass)
 				}
 				moves := schoolMoves(schools, bySchool, y, lo, hi, newQuotaTerms(in, nt, y))
-				if pass%2 == 1 {
+				kind := pass % 3
+				switch kind {
+				case 1:
 					// Swaps: two classes of two schools both one more, or
 					// both one fewer (the cross-school moves of crossPairs).
 					moves = moves[:0]
@@ -72,17 +74,35 @@ func TestBatchPassExact(t *testing.T) {
 							}
 						}
 					}
+				case 2:
+					// Triples (crossTriples): two classes of a school and
+					// one of another, with every mix of signs.
+					moves = moves[:0]
+					for a := range nt.classes {
+						for b := a + 1; b < len(nt.classes) && nt.classes[b].school == nt.classes[a].school; b++ {
+							for c := (a * 13) % 5; c < len(nt.classes) && len(moves) < 20000; c += 5 {
+								if nt.classes[c].school != nt.classes[a].school {
+									i := a + b + c
+									moves = append(moves, lsMove{a: int32(a), b: int32(b), c: int32(c),
+										da: int8(1 - 2*(i%2)), db: int8(1 - 2*(i/2%2)), dc: int8(1 - 2*(i/4%2))})
+								}
+							}
+						}
+					}
 				}
 				before := sr.bestZ
 				improved, _, _, gain := sr.batchPass(rr, moves, y, lo, hi, newQuotaTerms(in, nt, y), sr.pi, 1<<30)
 				if gain == 0 {
-					if pass%2 == 1 {
-						continue // no swap pays: the moves within schools may
+					if kind > 0 {
+						continue // no swap or triple pays: the moves within schools may
 					}
 					break
 				}
-				if pass%2 == 1 {
+				if kind == 1 {
 					swapBatches++
+				}
+				if kind == 2 {
+					tripleBatches++
 				}
 				tol := 1e-6 * math.Max(1, math.Abs(before))
 				got := sr.bestZ - before
@@ -99,9 +119,10 @@ func TestBatchPassExact(t *testing.T) {
 			}
 		})
 	}
-	if batches < 8 || swapBatches < 4 {
-		t.Fatalf("only %d batches checked (%d of swaps)", batches, swapBatches)
+	if batches < 8 || swapBatches < 4 || tripleBatches < 4 {
+		t.Fatalf("only %d batches checked (%d of swaps, %d of triples)", batches, swapBatches, tripleBatches)
 	}
+	t.Logf("%d batches checked (%d of swaps, %d of triples)", batches, swapBatches, tripleBatches)
 }
 
 // variantInstance compiles a generated county under a policy variant, and
@@ -290,5 +311,170 @@ func TestSmallestPairs(t *testing.T) {
 				t.Fatalf("trial %d: pair %d sums %g, want %g", trial, k, s1, s2)
 			}
 		}
+	}
+}
+
+// TestCrossTriples holds crossTriples to brute force: once no move within
+// a school and no cross-school pair pays, it improves the plan exactly
+// when some triple of its kind pays: two classes of a school (two more,
+// two fewer or a trade) and one of another school that can take a post
+// the pair leaves (or leave one the pair can take; or, changed the same
+// way, take or give back a post at a pair's class's home, or it at its
+// own), or whose quota terms change less together than apart, every such
+// triple priced exactly here. The partner cap is lifted, so that it sees them
+// all. It fails if the triples are drawn wrongly (a bound that is not
+// one, a lost kind of pair, a wrong test of the posts) or priced wrongly.
+func TestCrossTriples(t *testing.T) {
+	defer func(k int) { triplePartners = k }(triplePartners)
+	triplePartners = 1 << 20
+	paying := 0
+	for _, tc := range []struct {
+		schools int
+		seed    uint64
+		variant int
+	}{{14, 2, 1}, {16, 3, 1}, {18, 4, 0}, {15, 6, 4}, {20, 9, 1}, {17, 11, 2}} {
+		t.Run(fmt.Sprintf("schools%d_%s", tc.schools, policyVariants[tc.variant].name), func(t *testing.T) {
+			in, _ := variantInstance(t, tc.schools, tc.seed, tc.variant, false)
+			nt := buildNetwork(in, 0)
+			rl := newRelaxation(nt)
+			sr := newSearch(context.Background(), Settings{}, nt, rl)
+			sr.budget = 1 << 30
+			sr.pi = make([]float64, len(rl.rows))
+			sr.ascend(sr.pi, 5)
+			if !sr.haveBest {
+				t.Fatal("no plan")
+			}
+			bySchool := sr.classesBySchool()
+			var schools []int
+			for k := range bySchool {
+				schools = append(schools, k)
+			}
+			slices.Sort(schools)
+			sr.setBounds(nil)
+			lo, hi := slices.Clone(sr.lo), slices.Clone(sr.hi)
+			rr := sr.newRerouter()
+			fix := func() []int64 {
+				y := sr.incumbentY()
+				if !sr.fixIncumbent(rr, y, sr.pi) {
+					t.Fatal("the incumbent's flow is not at hand")
+				}
+				return y
+			}
+			// Moves within schools and cross-school pairs until none pays.
+			for round := 0; ; round++ {
+				if round == 50 {
+					t.Fatal("the moves and pairs do not settle")
+				}
+				y := fix()
+				moves := schoolMoves(schools, bySchool, y, lo, hi, newQuotaTerms(in, nt, y))
+				if ok, _, _, _ := sr.batchPass(rr, moves, y, lo, hi, newQuotaTerms(in, nt, y), sr.pi, 1<<30); ok {
+					continue
+				}
+				y = fix()
+				if ok, _ := sr.crossPairs(rr, y, lo, hi, newQuotaTerms(in, nt, y), sr.pi, 1<<30); !ok {
+					break
+				}
+			}
+			y := fix()
+			qt := newQuotaTerms(in, nt, y)
+			moved := make([]int64, len(in.Scenario.Schools))
+			for c, cl := range nt.classes {
+				moved[cl.school] += y[c]
+			}
+			g := nt.g
+			// to[c]: the cells class c has a move arc to; used[c]: those
+			// its arcs carry teachers to.
+			to := make([]map[int32]bool, len(nt.classes))
+			used := make([]map[int32]bool, len(nt.classes))
+			for c := range nt.classes {
+				to[c], used[c] = map[int32]bool{}, map[int32]bool{}
+			}
+			for i, c := range nt.moveClass {
+				to[c][nt.moveCell[i]] = true
+				if g.Flow(nt.moveFirst+i) > 0 {
+					used[c][nt.moveCell[i]] = true
+				}
+			}
+			meets := func(a, b map[int32]bool) bool {
+				for cell := range a {
+					if b[cell] {
+						return true
+					}
+				}
+				return false
+			}
+			// arcs: the cells a class sends one more teacher to (any of its
+			// destinations) or one fewer from (those it sends to now).
+			arcs := func(c int32, d int8) map[int32]bool {
+				if d > 0 {
+					return to[c]
+				}
+				return used[c]
+			}
+			related := func(m lsMove) bool {
+				for _, x := range []change{{m.a, m.da}, {m.b, m.db}} {
+					if x.d != m.dc && meets(arcs(x.c, x.d), arcs(m.c, m.dc)) ||
+						x.d == m.dc && (arcs(m.c, m.dc)[nt.home(x.c)] || arcs(x.c, x.d)[nt.home(m.c)]) {
+						return true
+					}
+				}
+				return false
+			}
+			// The potentials' part of a change, a lower bound of its cost.
+			pot := func(c int32, d int8) float64 {
+				return float64(d) * (g.Potential(int(nt.classNode(c))) - g.Potential(int(nt.home(c))))
+			}
+			eps := -1e-9 * math.Max(1, math.Abs(sr.bestZ))
+			pays, priced := 0, 0
+			C := len(nt.classes)
+			for a := range C {
+				for b := a + 1; b < C; b++ {
+					if nt.classes[a].school != nt.classes[b].school {
+						continue
+					}
+					for _, ds := range [][2]int8{{-1, -1}, {1, 1}, {-1, 1}, {1, -1}} {
+						for c := range C {
+							if nt.classes[c].school == nt.classes[a].school {
+								continue
+							}
+							for _, dc := range []int8{-1, 1} {
+								m := lsMove{a: int32(a), b: int32(b), c: int32(c), da: ds[0], db: ds[1], dc: dc}
+								if !m.keeps(y, lo, hi) || !m.keepsH4(in, nt, moved) {
+									continue
+								}
+								qd := qt.delta(m)
+								apart := qt.delta(lsMove{a: m.a, b: m.b, da: m.da, db: m.db}) + qt.delta(lsMove{a: m.c, b: -1, da: m.dc})
+								if !related(m) && qd >= apart+eps {
+									continue // neither shared posts nor quota terms
+								}
+								if pot(m.a, m.da)+pot(m.b, m.db)+pot(m.c, m.dc)+qd >= eps {
+									continue // cannot pay
+								}
+								priced++
+								from, to := sr.moveEnds(m)
+								if _, ok := rr.Cost(from, to, sr.moveLimit(qd)); ok {
+									pays++
+								}
+							}
+						}
+					}
+				}
+			}
+			before := sr.bestZ
+			improved, n := sr.crossTriples(rr, y, lo, hi, qt, sr.pi, 1<<30)
+			t.Logf("%d triples priced, %d pay; crossTriples screened %d, Z %.6f -> %.6f", priced, pays, n, before, sr.bestZ)
+			if improved != (pays > 0) || improved && sr.bestZ >= before {
+				t.Fatalf("%d triples pay, crossTriples improved %v (Z %.9f -> %.9f)", pays, improved, before, sr.bestZ)
+			}
+			if err := hardRulesOK(in, sr.best); err != nil {
+				t.Fatal(err)
+			}
+			if pays > 0 {
+				paying++
+			}
+		})
+	}
+	if paying < 2 {
+		t.Fatalf("a paying triple in only %d counties: the test shows little", paying)
 	}
 }
