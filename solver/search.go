@@ -1068,19 +1068,15 @@ func (s *search) crossPairs(rr *flow.Rerouter, y, lo, hi []int64, qt *quotaTerms
 // the pair leaves or leave one the pair can take, or when the quota terms
 // change less for the triple than for its pair and its third class apart:
 // otherwise the triple pays only if its parts do (on that county this cut
-// 125,000 candidates to 1,500, and the one that paid went from rank
-// 66,000 to 648). It reports whether the incumbent improved and how many
+// 125,000 candidates to 3,700, and the one that paid was found within
+// 3,400 screens instead of after 66,000). It reports whether the incumbent improved and how many
 // moves it screened.
 func (s *search) crossTriples(rr *flow.Rerouter, y, lo, hi []int64, qt *quotaTerms, pi []float64, maxScreens int) (bool, int) {
 	nt, g := s.nt, s.nt.g
 	// pot is the potentials' part of a class's change by d (a lower bound
 	// of its flow cost, see crossPairs).
 	pot := func(c int32, d int8) float64 {
-		v := g.Potential(int(nt.classNode(c))) - g.Potential(int(nt.home(c)))
-		if d < 0 {
-			return -v
-		}
-		return v
+		return float64(d) * (g.Potential(int(nt.classNode(c))) - g.Potential(int(nt.home(c))))
 	}
 	type single struct {
 		x            change
