@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -37,20 +38,9 @@ func TestBatchPassExact(t *testing.T) {
 			if tc.sparse && len(nt.outside) == 0 {
 				t.Fatal("network not sparse")
 			}
-			rl := newRelaxation(nt)
-			sr := newSearch(context.Background(), Settings{}, nt, rl)
-			sr.budget = 100000
-			sr.pi = make([]float64, len(rl.rows))
-			sr.ascend(sr.pi, 5) // a first plan, far from the best
-			if !sr.haveBest {
-				t.Fatal("no plan")
-			}
+			sr := firstPlan(t, nt, 0)
 			bySchool := sr.classesBySchool()
-			var schools []int
-			for k := range bySchool {
-				schools = append(schools, k)
-			}
-			slices.Sort(schools)
+			schools := slices.Sorted(maps.Keys(bySchool))
 			for pass := range 12 {
 				sr.setBounds(nil)
 				lo, hi := slices.Clone(sr.lo), slices.Clone(sr.hi)
@@ -142,6 +132,23 @@ func variantInstance(t *testing.T, schools int, seed uint64, variant int, sparse
 	return in, 0
 }
 
+// firstPlan returns a search on nt (screening on workers goroutines, 0:
+// the default) that holds a first plan, far from the best: that of five
+// subgradient steps.
+func firstPlan(t *testing.T, nt *network, workers int) *search {
+	t.Helper()
+	rl := newRelaxation(nt)
+	sr := newSearch(context.Background(), Settings{}, nt, rl)
+	sr.workers = workers
+	sr.budget = 100000
+	sr.pi = make([]float64, len(rl.rows))
+	sr.ascend(sr.pi, 5)
+	if !sr.haveBest {
+		t.Fatal("no plan")
+	}
+	return sr
+}
+
 // TestLocalSearchWorkers holds the parallel screening to the order of the
 // moves: the local search makes the same plan whatever the number of
 // goroutines that screen (the first move of a window that pays is the one
@@ -165,16 +172,7 @@ func TestLocalSearchWorkers(t *testing.T) {
 			var first []model.Placement
 			var firstZ, startZ float64
 			for _, workers := range []int{1, 2, 3, 5} {
-				nt := buildNetwork(in, maxMoves)
-				rl := newRelaxation(nt)
-				sr := newSearch(context.Background(), Settings{}, nt, rl)
-				sr.workers = workers
-				sr.budget = 100000
-				sr.pi = make([]float64, len(rl.rows))
-				sr.ascend(sr.pi, 5) // a first plan, far from the best
-				if !sr.haveBest {
-					t.Fatal("no plan")
-				}
+				sr := firstPlan(t, buildNetwork(in, maxMoves), workers)
 				z0 := sr.bestZ
 				sr.localSearch(sr.pi, tc.tries, 1000)
 				if err := hardRulesOK(in, sr.best); err != nil {
@@ -336,20 +334,9 @@ func TestCrossTriples(t *testing.T) {
 		t.Run(fmt.Sprintf("schools%d_%s", tc.schools, policyVariants[tc.variant].name), func(t *testing.T) {
 			in, _ := variantInstance(t, tc.schools, tc.seed, tc.variant, false)
 			nt := buildNetwork(in, 0)
-			rl := newRelaxation(nt)
-			sr := newSearch(context.Background(), Settings{}, nt, rl)
-			sr.budget = 1 << 30
-			sr.pi = make([]float64, len(rl.rows))
-			sr.ascend(sr.pi, 5)
-			if !sr.haveBest {
-				t.Fatal("no plan")
-			}
+			sr := firstPlan(t, nt, 0)
 			bySchool := sr.classesBySchool()
-			var schools []int
-			for k := range bySchool {
-				schools = append(schools, k)
-			}
-			slices.Sort(schools)
+			schools := slices.Sorted(maps.Keys(bySchool))
 			sr.setBounds(nil)
 			lo, hi := slices.Clone(sr.lo), slices.Clone(sr.hi)
 			rr := sr.newRerouter()

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"time"
@@ -702,11 +703,7 @@ func (s *search) tryDepartures(delta map[int32]int64, node []bound, pi []float64
 func (s *search) localSearch(pi []float64, maxTries, maxStale int) {
 	s.setBounds(nil)
 	bySchool := s.classesBySchool()
-	schools := make([]int, 0, len(bySchool))
-	for sIdx := range bySchool {
-		schools = append(schools, sIdx)
-	}
-	slices.Sort(schools)
+	schools := slices.Sorted(maps.Keys(bySchool))
 	screensPerTry := 20
 	if s.large {
 		screensPerTry = 50
@@ -1105,12 +1102,7 @@ func (s *search) crossTriples(rr *flow.Rerouter, y, lo, hi []int64, qt *quotaTer
 		pot, key, qd float64
 	}
 	var pairs []pair
-	schools := make([]int, 0, len(bySchool))
-	for sc := range bySchool {
-		schools = append(schools, sc)
-	}
-	slices.Sort(schools)
-	for _, sc := range schools {
+	for _, sc := range slices.Sorted(maps.Keys(bySchool)) {
 		var fewer, more []single
 		ss := bySchool[sc]
 		slices.SortStableFunc(ss, byKey)
