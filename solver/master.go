@@ -47,6 +47,10 @@ type masterLP struct {
 	// node's bounds but are basic in the parent's basis the master starts
 	// from): a first phase drives them out, and they never enter again.
 	excluded []bool
+	// perturbed counts the solves that perturbed the basic values (see
+	// degenerateRun).
+	perturbed int
+	repairs   int // dual simplex pivots after the true values were restored
 	// fresh lists rows whose basis entry is a guess (rows the parent did
 	// not have): the logical, swapped for the row's slack when the start
 	// breaks the row.
@@ -62,10 +66,20 @@ type masterSolution struct {
 	Mu     float64   // dual of the convexity row
 }
 
+// degenerateRun is how many degenerate pivots in a row make solve perturb
+// the basic values, and after that turn to Bland's rule (a variable so
+// that tests can make every master take both paths).
+var degenerateRun = 30
+
+// perturbSize is the order of the perturbation (tests raise it, so that
+// the repair of the true values has work to do).
+var perturbSize = 1e-7
+
 var errMasterStalled = errors.New("master LP: iteration limit")
 
 // solve runs the primal revised simplex with an explicit basis inverse,
-// Dantzig's rule and Bland's rule after a run of degenerate pivots (which
+// Dantzig's rule, a perturbation of the basic values after a run of
+// degenerate pivots, and Bland's rule after a second run (which
 // guarantees termination). The first start basis is one column with a slack
 // per row, feasible by construction, so there is no phase 1; later calls
 // start from the last optimal basis, which stays feasible when columns are
@@ -259,14 +273,8 @@ func (lp *masterLP) solveFrom() (*masterSolution, error) {
 		}
 		return cost(v)
 	}
-	degenerate := 0
-	maxPivots := 50 * (nv + M)
-	for pivots := 0; ; pivots++ {
-		if pivots > maxPivots {
-			lp.basis = nil
-			return nil, errMasterStalled
-		}
-		// Duals y = c_B B^-1.
+	// duals sets y = c_B B^-1; reducedCost prices a nonbasic variable.
+	duals := func() {
 		for i, v := range basis {
 			cB[i] = phaseCost(v)
 		}
@@ -279,28 +287,113 @@ func (lp *masterLP) solveFrom() (*masterSolution, error) {
 				}
 			}
 		}
-		bland := degenerate > 30
+	}
+	reducedCost := func(v int) float64 {
+		rc := phaseCost(v)
+		switch {
+		case v < m:
+			rc += y[v]
+			for _, l := range linked[v] {
+				rc += l.coef * y[l.row]
+			}
+		case v < 2*m:
+			rc -= y[v-m]
+		default:
+			j := v - 2*m
+			rc -= y[m]
+			for r, a := range lp.acts[j] {
+				rc -= y[r] * a
+			}
+		}
+		return rc
+	}
+	// pivotOn brings enter into the basis in place of row leave, with d
+	// = B^-1 a_enter and the step ratio: O(M^2) for the eta update, a
+	// refactorization every 64 pivots.
+	pivots := 0
+	pivotOn := func(enter, leave int, ratio float64) error {
+		lp.work += int64(M) * int64(nv+3*M)
+		for i := range M {
+			if i != leave {
+				xB[i] = math.Max(0, xB[i]-ratio*d[i])
+			}
+		}
+		xB[leave] = ratio
+		// Eta update of the inverse: row leave /= d_leave, other rows -= d_i x row leave.
+		p := d[leave]
+		lrow := binv[leave*M : (leave+1)*M]
+		for k := range M {
+			lrow[k] /= p
+		}
+		for i := range M {
+			if i == leave || d[i] == 0 {
+				continue
+			}
+			f := d[i]
+			row := binv[i*M : (i+1)*M]
+			for k := range M {
+				row[k] -= f * lrow[k]
+			}
+		}
+		inBasis[basis[leave]] = false
+		basis[leave] = enter
+		inBasis[enter] = true
+		pivots++
+		if pivots%64 == 63 {
+			return refactor()
+		}
+		return nil
+	}
+	direction := func(enter int) {
+		column(enter, colBuf)
+		for i := range M {
+			var s float64
+			row := binv[i*M : (i+1)*M]
+			for k, a := range colBuf {
+				if a != 0 {
+					s += row[k] * a
+				}
+			}
+			d[i] = s
+		}
+	}
+	// Degeneracy: a master whose columns are flows has many basic
+	// variables at 0, and Dantzig's rule can make thousands of pivots
+	// of length 0 (a 187-row master of examples/jiulongpo took 33,000,
+	// 28,000 of them degenerate). After a run of them the basic values
+	// at 0 are raised by small distinct amounts, a perturbation of the
+	// right-hand side (Wolfe, "A technique for resolving degeneracy in
+	// linear programming", SIAM J. 11, 1963; Harris, "Pivot selection
+	// methods of the Devex LP code", Math. Programming 5, 1973), which
+	// gives the ratio test a positive step; the true values are restored
+	// at the optimum and the few rows it leaves below 0 are repaired by
+	// dual simplex pivots, which keep the duals optimal. Bland's rule
+	// stays the last resort, after a second run of degenerate pivots.
+	degenerate := 0
+	perturbed, mayPerturb := false, true
+	maxPivots := 50 * (nv + M)
+	for {
+		if pivots > maxPivots {
+			lp.basis = nil
+			return nil, errMasterStalled
+		}
+		duals()
+		if degenerate > degenerateRun && mayPerturb {
+			perturbed, mayPerturb, degenerate = true, false, 0
+			lp.perturbed++
+			for i := range M {
+				if xB[i] < 1e-7 {
+					xB[i] += perturbSize * (1 + float64((i*2654435761)%997)/997)
+				}
+			}
+		}
+		bland := degenerate > degenerateRun
 		enter, best := -1, -tol
 		for v := range nv {
 			if inBasis[v] || excluded(v) {
 				continue
 			}
-			rc := phaseCost(v)
-			switch {
-			case v < m:
-				rc += y[v]
-				for _, l := range linked[v] {
-					rc += l.coef * y[l.row]
-				}
-			case v < 2*m:
-				rc -= y[v-m]
-			default:
-				j := v - 2*m
-				rc -= y[m]
-				for r, a := range lp.acts[j] {
-					rc -= y[r] * a
-				}
-			}
+			rc := reducedCost(v)
 			scale := 1 + math.Abs(phaseCost(v))
 			if rc < best*scale {
 				enter, best = v, rc/scale
@@ -320,20 +413,82 @@ func (lp *masterLP) solveFrom() (*masterSolution, error) {
 				phase1, degenerate = false, 0
 				continue
 			}
-			break
-		}
-		lp.work += int64(M) * int64(nv+3*M)
-		column(enter, colBuf)
-		for i := range M {
-			var s float64
-			row := binv[i*M : (i+1)*M]
-			for k, a := range colBuf {
-				if a != 0 {
-					s += row[k] * a
+			if !perturbed {
+				break
+			}
+			// The true right-hand side: the basis stays dual feasible;
+			// dual simplex pivots until it is primal feasible too.
+			if err := refactor(); err != nil {
+				lp.basis = nil
+				return nil, err
+			}
+			rawValues := func() {
+				for i := range M {
+					var s float64
+					row := binv[i*M : (i+1)*M]
+					for k := range M {
+						s += row[k] * rhs[k]
+					}
+					xB[i] = s
 				}
 			}
-			d[i] = s
+			rawValues()
+			perturbed = false
+			clean := true
+			for range M {
+				leave, worst := -1, -1e-9
+				for i := range M {
+					if xB[i] < worst {
+						leave, worst = i, xB[i]
+					}
+				}
+				if leave < 0 {
+					break
+				}
+				lp.repairs++
+				// Entering: the least rc_v / -alpha_v over alpha_v < 0,
+				// alpha the row leave of B^-1 A.
+				lrow := binv[leave*M : (leave+1)*M]
+				in, bestRatio := -1, math.Inf(1)
+				for v := range nv {
+					if inBasis[v] || excluded(v) {
+						continue
+					}
+					column(v, colBuf)
+					var alpha float64
+					for k, a := range colBuf {
+						if a != 0 {
+							alpha += lrow[k] * a
+						}
+					}
+					if alpha < -tol {
+						if r := math.Max(0, reducedCost(v)) / -alpha; r < bestRatio {
+							in, bestRatio = v, r
+						}
+					}
+				}
+				if in < 0 {
+					clean = false
+					break
+				}
+				direction(in)
+				if err := pivotOn(in, leave, xB[leave]/d[leave]); err != nil {
+					lp.basis = nil
+					return nil, err
+				}
+				rawValues() // pivotOn clamps at 0, which the rows below 0 need not be
+				duals()
+			}
+			for i := range M {
+				xB[i] = math.Max(0, xB[i])
+			}
+			if !clean {
+				break // the last resort: the clamped values
+			}
+			degenerate = 0
+			continue // optimal for the true values, unless rounding says otherwise
 		}
+		direction(enter)
 		leave, ratio := -1, math.Inf(1)
 		if bland {
 			for i := range M {
@@ -382,36 +537,9 @@ func (lp *masterLP) solveFrom() (*masterSolution, error) {
 		} else {
 			degenerate = 0
 		}
-		for i := range M {
-			if i != leave {
-				xB[i] = math.Max(0, xB[i]-ratio*d[i])
-			}
-		}
-		xB[leave] = ratio
-		// Eta update of the inverse: row leave /= d_leave, other rows -= d_i x row leave.
-		p := d[leave]
-		lrow := binv[leave*M : (leave+1)*M]
-		for k := range M {
-			lrow[k] /= p
-		}
-		for i := range M {
-			if i == leave || d[i] == 0 {
-				continue
-			}
-			f := d[i]
-			row := binv[i*M : (i+1)*M]
-			for k := range M {
-				row[k] -= f * lrow[k]
-			}
-		}
-		inBasis[basis[leave]] = false
-		basis[leave] = enter
-		inBasis[enter] = true
-		if pivots%64 == 63 {
-			if err := refactor(); err != nil {
-				lp.basis = nil
-				return nil, err
-			}
+		if err := pivotOn(enter, leave, ratio); err != nil {
+			lp.basis = nil
+			return nil, err
 		}
 	}
 	sol := &masterSolution{Lambda: make([]float64, n), Slack: make([]float64, m), Pi: make([]float64, m), Mu: y[m]}

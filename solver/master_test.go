@@ -1,6 +1,7 @@
 package solver
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -14,6 +15,28 @@ import (
 // with gonum's simplex on random masters, including degenerate ones (integer
 // data, repeated columns).
 func TestMasterLPAgainstGonum(t *testing.T) {
+	// Once as solve runs, once with every degenerate pivot perturbing
+	// the basic values (and the next one turning to Bland's rule).
+	for _, c := range []struct {
+		run  int
+		size float64
+	}{{30, 1e-7}, {0, 1e-7}, {0, 0.3}} {
+		run := c.run
+		t.Run(fmt.Sprintf("degenerateRun=%d,perturbSize=%g", run, c.size), func(t *testing.T) {
+			defer func(was int, size float64) { degenerateRun, perturbSize = was, size }(degenerateRun, perturbSize)
+			degenerateRun, perturbSize = run, c.size
+			n := testMasterLPAgainstGonum(t)
+			if run == 0 && n < 50 {
+				t.Fatalf("only %d solves perturbed", n)
+			}
+			t.Logf("%d solves perturbed", n)
+		})
+	}
+}
+
+func testMasterLPAgainstGonum(t *testing.T) int {
+	perturbed, repairs := 0, 0
+	defer func() { t.Logf("%d dual simplex repairs", repairs) }()
 	r := rand.New(rand.NewPCG(7, 7))
 	for trial := range 300 {
 		m, n := 1+r.IntN(8), 1+r.IntN(25)
@@ -49,6 +72,8 @@ func TestMasterLPAgainstGonum(t *testing.T) {
 		if err != nil {
 			t.Fatalf("trial %d: %v", trial, err)
 		}
+		perturbed += ml.perturbed
+		repairs += ml.repairs
 		// Column generation: solve with a part of the columns, add the
 		// rest and solve again from the kept basis; same optimum.
 		if n > 1 {
@@ -61,6 +86,8 @@ func TestMasterLPAgainstGonum(t *testing.T) {
 			if err != nil {
 				t.Fatalf("trial %d: warm: %v", trial, err)
 			}
+			perturbed += part.perturbed
+			repairs += part.repairs
 			if math.Abs(warm.Value-sol.Value) > 1e-6*math.Max(1, math.Abs(sol.Value)) {
 				t.Fatalf("trial %d: warm %.9f, cold %.9f", trial, warm.Value, sol.Value)
 			}
@@ -152,6 +179,7 @@ func TestMasterLPAgainstGonum(t *testing.T) {
 			t.Fatalf("trial %d: dual value %g, optimum %g", trial, dualVal, want)
 		}
 	}
+	return perturbed
 }
 
 // TestMasterWarmFromParent starts a child master from its parent's optimal
@@ -160,6 +188,28 @@ func TestMasterLPAgainstGonum(t *testing.T) {
 // appended. The optimum must equal a cold solve of the child's master
 // without the excluded columns, and no excluded column may carry weight.
 func TestMasterWarmFromParent(t *testing.T) {
+	// Once as solve runs, once with every degenerate pivot perturbing
+	// the basic values (and the next one turning to Bland's rule).
+	for _, c := range []struct {
+		run  int
+		size float64
+	}{{30, 1e-7}, {0, 1e-7}, {0, 0.3}} {
+		run := c.run
+		t.Run(fmt.Sprintf("degenerateRun=%d,perturbSize=%g", run, c.size), func(t *testing.T) {
+			defer func(was int, size float64) { degenerateRun, perturbSize = was, size }(degenerateRun, perturbSize)
+			degenerateRun, perturbSize = run, c.size
+			n := testMasterWarmFromParent(t)
+			if run == 0 && n < 50 {
+				t.Fatalf("only %d solves perturbed", n)
+			}
+			t.Logf("%d solves perturbed", n)
+		})
+	}
+}
+
+func testMasterWarmFromParent(t *testing.T) int {
+	perturbed, repairs := 0, 0
+	defer func() { t.Logf("%d dual simplex repairs", repairs) }()
 	r := rand.New(rand.NewPCG(11, 3))
 	phase1 := 0
 	for trial := range 400 {
@@ -237,6 +287,8 @@ func TestMasterWarmFromParent(t *testing.T) {
 		if err != nil {
 			t.Fatalf("trial %d: warm: %v", trial, err)
 		}
+		perturbed += warm.perturbed + parent.perturbed
+		repairs += warm.repairs + parent.repairs
 		if math.Abs(wsol.Value-cold.Value) > 1e-6*math.Max(1, math.Abs(cold.Value)) {
 			t.Fatalf("trial %d: warm %.9f, cold %.9f", trial, wsol.Value, cold.Value)
 		}
@@ -249,6 +301,7 @@ func TestMasterWarmFromParent(t *testing.T) {
 	if phase1 < 50 {
 		t.Errorf("only %d trials started with an excluded column in the basis", phase1)
 	}
+	return perturbed
 }
 
 // randomRows is a master of m rows without columns: right-hand sides in
