@@ -66,10 +66,12 @@ type masterSolution struct {
 	Mu     float64   // dual of the convexity row
 }
 
-// degenerateRun is how many degenerate pivots in a row make solve perturb
-// the basic values, and after that turn to Bland's rule (a variable so
-// that tests can make every master take both paths).
-var degenerateRun = 30
+// degenerateRun is how many degenerate pivots in a row make solve turn
+// to Bland's rule, perturbRun how many in one solve (in a row or not) make
+// it perturb the basic values, once. Ordinary solves of the masters of
+// 60- to 200-school counties stay below perturbRun; the one that did not
+// crawled. Variables, so that tests can make every master take both paths.
+var degenerateRun, perturbRun = 30, 1000
 
 // perturbSize is the order of the perturbation (tests raise it, so that
 // the repair of the true values has work to do).
@@ -78,9 +80,9 @@ var perturbSize = 1e-7
 var errMasterStalled = errors.New("master LP: iteration limit")
 
 // solve runs the primal revised simplex with an explicit basis inverse,
-// Dantzig's rule, a perturbation of the basic values after a run of
-// degenerate pivots, and Bland's rule after a second run (which
-// guarantees termination). The first start basis is one column with a slack
+// Dantzig's rule, Bland's rule after a run of degenerate pivots (which
+// guarantees termination) and a perturbation of the basic values after a
+// long run. The first start basis is one column with a slack
 // per row, feasible by construction, so there is no phase 1; later calls
 // start from the last optimal basis, which stays feasible when columns are
 // only added (column generation). Each pivot costs O(m·(n+m)) for m rows
@@ -339,7 +341,7 @@ func (lp *masterLP) solveFrom() (*masterSolution, error) {
 		basis[leave] = enter
 		inBasis[enter] = true
 		pivots++
-		if pivots%64 == 63 {
+		if pivots%64 == 0 {
 			return refactor()
 		}
 		return nil
@@ -358,18 +360,21 @@ func (lp *masterLP) solveFrom() (*masterSolution, error) {
 		}
 	}
 	// Degeneracy: a master whose columns are flows has many basic
-	// variables at 0, and Dantzig's rule can make thousands of pivots
-	// of length 0 (a 187-row master of examples/jiulongpo took 33,000,
-	// 28,000 of them degenerate). After a run of them the basic values
-	// at 0 are raised by small distinct amounts, a perturbation of the
-	// right-hand side (Wolfe, "A technique for resolving degeneracy in
-	// linear programming", SIAM J. 11, 1963; Harris, "Pivot selection
-	// methods of the Devex LP code", Math. Programming 5, 1973), which
-	// gives the ratio test a positive step; the true values are restored
-	// at the optimum and the few rows it leaves below 0 are repaired by
-	// dual simplex pivots, which keep the duals optimal. Bland's rule
-	// stays the last resort, after a second run of degenerate pivots.
-	degenerate := 0
+	// variables at 0, and its pivots are often of length 0. After a run
+	// of them (degenerateRun) Bland's rule picks the pivots, which
+	// cannot cycle but can crawl: a 187-row master of examples/jiulongpo
+	// took 33,000 pivots, 28,000 of them degenerate. After perturbRun of
+	// them in one solve the basic values at 0 are raised by small distinct
+	// amounts instead, a perturbation of the right-hand side (Wolfe, "A
+	// technique for resolving degeneracy in linear programming", SIAM J.
+	// 11, 1963; Harris, "Pivot selection methods of the Devex LP code",
+	// Math. Programming 5, 1973), which gives the ratio test a positive
+	// step; the true values are restored at the optimum and the rows
+	// left below 0 are repaired by dual simplex pivots, which keep the
+	// duals optimal. Once per solve, and only in the rare long ones: the
+	// others keep their pivots, and so the optimal vertex (one of many)
+	// that the dives start from.
+	degenerate, degenerateAll := 0, 0
 	perturbed, mayPerturb := false, true
 	maxPivots := 50 * (nv + M)
 	for {
@@ -378,7 +383,7 @@ func (lp *masterLP) solveFrom() (*masterSolution, error) {
 			return nil, errMasterStalled
 		}
 		duals()
-		if degenerate > degenerateRun && mayPerturb {
+		if degenerateAll > perturbRun && mayPerturb {
 			perturbed, mayPerturb, degenerate = true, false, 0
 			lp.perturbed++
 			for i := range M {
@@ -534,6 +539,7 @@ func (lp *masterLP) solveFrom() (*masterSolution, error) {
 		}
 		if ratio <= 1e-12 {
 			degenerate++
+			degenerateAll++
 		} else {
 			degenerate = 0
 		}

@@ -16,15 +16,17 @@ import (
 // data, repeated columns).
 func TestMasterLPAgainstGonum(t *testing.T) {
 	// Once as solve runs, once with every degenerate pivot perturbing
-	// the basic values (and the next one turning to Bland's rule).
+	// the basic values (and the next one turning to Bland's rule), once
+	// with a large perturbation, which leaves the dual simplex repair
+	// work to do.
 	for _, c := range []struct {
 		run  int
 		size float64
 	}{{30, 1e-7}, {0, 1e-7}, {0, 0.3}} {
 		run := c.run
 		t.Run(fmt.Sprintf("degenerateRun=%d,perturbSize=%g", run, c.size), func(t *testing.T) {
-			defer func(was int, size float64) { degenerateRun, perturbSize = was, size }(degenerateRun, perturbSize)
-			degenerateRun, perturbSize = run, c.size
+			defer func(run, prun int, size float64) { degenerateRun, perturbRun, perturbSize = run, prun, size }(degenerateRun, perturbRun, perturbSize)
+			degenerateRun, perturbRun, perturbSize = run, 10*run, c.size
 			n := testMasterLPAgainstGonum(t)
 			if run == 0 && n < 50 {
 				t.Fatalf("only %d solves perturbed", n)
@@ -189,15 +191,17 @@ func testMasterLPAgainstGonum(t *testing.T) int {
 // without the excluded columns, and no excluded column may carry weight.
 func TestMasterWarmFromParent(t *testing.T) {
 	// Once as solve runs, once with every degenerate pivot perturbing
-	// the basic values (and the next one turning to Bland's rule).
+	// the basic values (and the next one turning to Bland's rule), once
+	// with a large perturbation, which leaves the dual simplex repair
+	// work to do.
 	for _, c := range []struct {
 		run  int
 		size float64
 	}{{30, 1e-7}, {0, 1e-7}, {0, 0.3}} {
 		run := c.run
 		t.Run(fmt.Sprintf("degenerateRun=%d,perturbSize=%g", run, c.size), func(t *testing.T) {
-			defer func(was int, size float64) { degenerateRun, perturbSize = was, size }(degenerateRun, perturbSize)
-			degenerateRun, perturbSize = run, c.size
+			defer func(run, prun int, size float64) { degenerateRun, perturbRun, perturbSize = run, prun, size }(degenerateRun, perturbRun, perturbSize)
+			degenerateRun, perturbRun, perturbSize = run, 10*run, c.size
 			n := testMasterWarmFromParent(t)
 			if run == 0 && n < 50 {
 				t.Fatalf("only %d solves perturbed", n)
