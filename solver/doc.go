@@ -79,11 +79,17 @@
 // that pays is applied and the next window starts after it, so the batch
 // is the one screening in order makes, whatever the number of cores.
 //
-// A network of more than 400,000 move arcs (a city of 80,000 teachers has
-// 4.9 million) is sparse: each class starts with its 12 cheapest moves and
-// the others are priced in when their reduced cost at the flow's
-// potentials turns negative (network.solve), so every solve is exact on
-// the whole network while the graph holds a tenth of it.
+// The screening prices with potentials lifted from the root of the cells'
+// arcs (flow.Rerouter.Lift), equally optimal ones that tell a search how
+// far it still is from its sink once it has passed that root, next to
+// every cell.
+//
+// A network too big for branch and price (more than 60,000 move arcs; a
+// city of 80,000 teachers has 4.9 million) is sparse: each class starts
+// with its 12 cheapest moves and the others are priced in when their
+// reduced cost at the flow's potentials turns negative (network.solve), so
+// every solve is exact on the whole network while the graph holds a tenth
+// of it.
 //
 // # Cost and determinism
 //

@@ -1337,7 +1337,13 @@ func (s *search) fixIncumbent(rr *flow.Rerouter, y []int64, pi []float64) bool {
 			return false
 		}
 	}
-	return slices.Equal(s.rl.y, y) && rr.Valid()
+	if !slices.Equal(s.rl.y, y) || !rr.Valid() {
+		return false
+	}
+	// Potentials priced from the root of the cells' arcs (see Lift): a
+	// search that reaches it no longer floods every cell.
+	rr.Lift(int32(s.nt.root))
+	return true
 }
 
 // newRerouter indexes the network for screening moves; on a sparse

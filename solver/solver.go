@@ -42,8 +42,12 @@ const (
 const largeSolves = 160
 
 // sparseArcs is the most move arcs a network holds in full; above it the
-// moves are priced into the graph as needed (network.solve).
-const sparseArcs = 400_000
+// moves are priced into the graph as needed (network.solve). Branch and
+// price keeps the full network (its reduced-cost fixing drops moves from
+// it); above that the root LP's flow solves are faster sparse: at 150
+// schools (100,000 moves) its column generation and dive take 3.2 s
+// instead of 4.8 s, with the same bound and plan.
+const sparseArcs = priceArcs
 
 // masterCapWork bounds the master LPs' multiply-adds in branch and price:
 // a few seconds of arithmetic, however many nodes that is.
