@@ -1340,8 +1340,9 @@ func (s *search) fixIncumbent(rr *flow.Rerouter, y []int64, pi []float64) bool {
 	if !slices.Equal(s.rl.y, y) || !rr.Valid() {
 		return false
 	}
-	// Potentials priced from the root of the cells' arcs (see Lift): a
-	// search that reaches it no longer floods every cell.
+	// Potentials lifted from the root of the cells' arcs (see Lift): they
+	// tell a search that has passed the root how far its sink still is,
+	// so it does not spread to every cell.
 	rr.Lift(int32(s.nt.root))
 	return true
 }
