@@ -15,30 +15,35 @@ import (
 // with gonum's simplex on random masters, including degenerate ones (integer
 // data, repeated columns).
 func TestMasterLPAgainstGonum(t *testing.T) {
-	// Once as solve runs, once with every degenerate pivot perturbing
-	// the basic values (and the next one turning to Bland's rule), once
-	// with a large perturbation, which leaves the dual simplex repair
-	// work to do.
+	withPerturbations(t, testMasterLPAgainstGonum)
+}
+
+// withPerturbations runs a master test as solve runs, then with every
+// degenerate pivot perturbing the basic values (and the next one turning
+// to Bland's rule), then with a perturbation so large that the dual
+// simplex repair of the true values has work to do; test reports how many
+// solves perturbed and how many repair pivots they made.
+func withPerturbations(t *testing.T, test func(*testing.T) (perturbed, repairs int)) {
 	for _, c := range []struct {
 		run  int
 		size float64
 	}{{30, 1e-7}, {0, 1e-7}, {0, 0.3}} {
-		run := c.run
-		t.Run(fmt.Sprintf("degenerateRun=%d,perturbSize=%g", run, c.size), func(t *testing.T) {
+		t.Run(fmt.Sprintf("degenerateRun=%d,perturbSize=%g", c.run, c.size), func(t *testing.T) {
 			defer func(run, prun int, size float64) { degenerateRun, perturbRun, perturbSize = run, prun, size }(degenerateRun, perturbRun, perturbSize)
-			degenerateRun, perturbRun, perturbSize = run, 10*run, c.size
-			n := testMasterLPAgainstGonum(t)
-			if run == 0 && n < 50 {
-				t.Fatalf("only %d solves perturbed", n)
+			degenerateRun, perturbRun, perturbSize = c.run, 10*c.run, c.size
+			perturbed, repairs := test(t)
+			t.Logf("%d solves perturbed, %d repair pivots", perturbed, repairs)
+			if c.run == 0 && perturbed < 50 {
+				t.Fatalf("only %d solves perturbed", perturbed)
 			}
-			t.Logf("%d solves perturbed", n)
+			if c.size > 0.1 && repairs == 0 {
+				t.Fatal("no repair pivot")
+			}
 		})
 	}
 }
 
-func testMasterLPAgainstGonum(t *testing.T) int {
-	perturbed, repairs := 0, 0
-	defer func() { t.Logf("%d dual simplex repairs", repairs) }()
+func testMasterLPAgainstGonum(t *testing.T) (perturbed, repairs int) {
 	r := rand.New(rand.NewPCG(7, 7))
 	for trial := range 300 {
 		m, n := 1+r.IntN(8), 1+r.IntN(25)
@@ -181,7 +186,7 @@ func testMasterLPAgainstGonum(t *testing.T) int {
 			t.Fatalf("trial %d: dual value %g, optimum %g", trial, dualVal, want)
 		}
 	}
-	return perturbed
+	return perturbed, repairs
 }
 
 // TestMasterWarmFromParent starts a child master from its parent's optimal
@@ -190,30 +195,10 @@ func testMasterLPAgainstGonum(t *testing.T) int {
 // appended. The optimum must equal a cold solve of the child's master
 // without the excluded columns, and no excluded column may carry weight.
 func TestMasterWarmFromParent(t *testing.T) {
-	// Once as solve runs, once with every degenerate pivot perturbing
-	// the basic values (and the next one turning to Bland's rule), once
-	// with a large perturbation, which leaves the dual simplex repair
-	// work to do.
-	for _, c := range []struct {
-		run  int
-		size float64
-	}{{30, 1e-7}, {0, 1e-7}, {0, 0.3}} {
-		run := c.run
-		t.Run(fmt.Sprintf("degenerateRun=%d,perturbSize=%g", run, c.size), func(t *testing.T) {
-			defer func(run, prun int, size float64) { degenerateRun, perturbRun, perturbSize = run, prun, size }(degenerateRun, perturbRun, perturbSize)
-			degenerateRun, perturbRun, perturbSize = run, 10*run, c.size
-			n := testMasterWarmFromParent(t)
-			if run == 0 && n < 50 {
-				t.Fatalf("only %d solves perturbed", n)
-			}
-			t.Logf("%d solves perturbed", n)
-		})
-	}
+	withPerturbations(t, testMasterWarmFromParent)
 }
 
-func testMasterWarmFromParent(t *testing.T) int {
-	perturbed, repairs := 0, 0
-	defer func() { t.Logf("%d dual simplex repairs", repairs) }()
+func testMasterWarmFromParent(t *testing.T) (perturbed, repairs int) {
 	r := rand.New(rand.NewPCG(11, 3))
 	phase1 := 0
 	for trial := range 400 {
@@ -305,7 +290,7 @@ func testMasterWarmFromParent(t *testing.T) int {
 	if phase1 < 50 {
 		t.Errorf("only %d trials started with an excluded column in the basis", phase1)
 	}
-	return perturbed
+	return perturbed, repairs
 }
 
 // randomRows is a master of m rows without columns: right-hand sides in

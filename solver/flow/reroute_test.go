@@ -12,238 +12,232 @@ import (
 // changed supplies, on random networks with fixed arcs (lower = capacity),
 // for one to three units, and checks that a limit under the cost refuses,
 // that a limit over it answers, and that the Graph is left as it was.
-func TestRerouterAgainstSolve(t *testing.T) {
-	for _, lift := range []bool{false, true} {
-		t.Run(fmt.Sprint("lift=", lift), func(t *testing.T) {
-			r := rand.New(rand.NewPCG(11, 12))
-			checked, infeasible := 0, 0
-			for trial := range 300 {
-				in := randInstance(r, genOpts{maxN: 12, maxM: 40, maxCap: 4, lowerProb: 0.15, supplyProb: 0.7})
-				for a := range in.from {
-					if r.IntN(8) == 0 { // a fixed arc, like a class's departures in a try
-						in.lower[a] = in.upper[a]
-					}
-				}
-				g := in.graph()
-				if g.Solve() != Optimal {
-					continue
-				}
-				rr := g.NewRerouter()
-				if lift {
-					rr.Lift(int32(trial % in.n))
-					checkPotentials(t, rr)
-				}
-				flows := make([]int64, len(in.from))
-				for a := range flows {
-					flows[a] = g.Flow(a)
-				}
-				base := g.Cost()
-				for range 5 {
-					from, to, changed := randomChange(r, in, 1+r.IntN(3))
-					cold := changed.graph()
-					st := cold.Solve()
-					got, ok := rr.Cost(from, to, math.Inf(1))
-					for a := range flows {
-						if g.Flow(a) != flows[a] {
-							t.Fatalf("trial %d: Cost changed the flow on arc %d", trial, a)
-						}
-					}
-					if st != Optimal {
-						if ok {
-							t.Fatalf("trial %d: %v -> %v: cold %v, Cost %g ok\n%v", trial, from, to, st, got, in)
-						}
-						infeasible++
-						continue
-					}
-					want := cold.Cost() - base
-					if !ok || math.Abs(got-want) > 1e-6*max(1, math.Abs(want)) {
-						t.Fatalf("trial %d: %v -> %v: Cost %g %v, want %g\n%v", trial, from, to, got, ok, want, in)
-					}
-					if _, ok := rr.Cost(from, to, want-1e-3); ok {
-						t.Fatalf("trial %d: limit under the cost %g answered", trial, want)
-					}
-					if v, ok := rr.Cost(from, to, want+1e-3); !ok || math.Abs(v-want) > 1e-6*max(1, math.Abs(want)) {
-						t.Fatalf("trial %d: limit over the cost %g refused (%g %v)", trial, want, v, ok)
-					}
-					checked++
-				}
-				if !rr.Valid() {
-					t.Fatalf("trial %d: Rerouter invalid without a change", trial)
-				}
-				if len(in.from) == 0 {
-					continue
-				}
-				g.SetCost(0, g.ArcCost(0)+1)
-				if rr.Valid() {
-					t.Fatalf("trial %d: Rerouter valid after a cost change", trial)
+func TestRerouterAgainstSolve(t *testing.T) { bothLifts(t, testRerouterAgainstSolve) }
+
+func testRerouterAgainstSolve(t *testing.T, lift bool) {
+	r := rand.New(rand.NewPCG(11, 12))
+	checked, infeasible := 0, 0
+	for trial := range 300 {
+		in := randInstance(r, genOpts{maxN: 12, maxM: 40, maxCap: 4, lowerProb: 0.15, supplyProb: 0.7})
+		for a := range in.from {
+			if r.IntN(8) == 0 { // a fixed arc, like a class's departures in a try
+				in.lower[a] = in.upper[a]
+			}
+		}
+		g := in.graph()
+		if g.Solve() != Optimal {
+			continue
+		}
+		rr := g.NewRerouter()
+		if lift {
+			rr.Lift(int32(trial % in.n))
+			checkPotentials(t, rr)
+		}
+		flows := make([]int64, len(in.from))
+		for a := range flows {
+			flows[a] = g.Flow(a)
+		}
+		base := g.Cost()
+		for range 5 {
+			from, to, changed := randomChange(r, in, 1+r.IntN(3))
+			cold := changed.graph()
+			st := cold.Solve()
+			got, ok := rr.Cost(from, to, math.Inf(1))
+			for a := range flows {
+				if g.Flow(a) != flows[a] {
+					t.Fatalf("trial %d: Cost changed the flow on arc %d", trial, a)
 				}
 			}
-			if checked < 500 || infeasible < 50 {
-				t.Fatalf("only %d feasible and %d infeasible changes checked", checked, infeasible)
+			if st != Optimal {
+				if ok {
+					t.Fatalf("trial %d: %v -> %v: cold %v, Cost %g ok\n%v", trial, from, to, st, got, in)
+				}
+				infeasible++
+				continue
 			}
-		})
+			want := cold.Cost() - base
+			if !ok || math.Abs(got-want) > 1e-6*max(1, math.Abs(want)) {
+				t.Fatalf("trial %d: %v -> %v: Cost %g %v, want %g\n%v", trial, from, to, got, ok, want, in)
+			}
+			if _, ok := rr.Cost(from, to, want-1e-3); ok {
+				t.Fatalf("trial %d: limit under the cost %g answered", trial, want)
+			}
+			if v, ok := rr.Cost(from, to, want+1e-3); !ok || math.Abs(v-want) > 1e-6*max(1, math.Abs(want)) {
+				t.Fatalf("trial %d: limit over the cost %g refused (%g %v)", trial, want, v, ok)
+			}
+			checked++
+		}
+		if !rr.Valid() {
+			t.Fatalf("trial %d: Rerouter invalid without a change", trial)
+		}
+		if len(in.from) == 0 {
+			continue
+		}
+		g.SetCost(0, g.ArcCost(0)+1)
+		if rr.Valid() {
+			t.Fatalf("trial %d: Rerouter valid after a cost change", trial)
+		}
+	}
+	if checked < 500 || infeasible < 50 {
+		t.Fatalf("only %d feasible and %d infeasible changes checked", checked, infeasible)
 	}
 }
 
 // TestRerouterOutside prices on a network that holds only part of its arcs,
 // the others offered by Outside: one unit's cost equals a cold solve of the
 // whole network with the changed supplies, and more units never cost less.
-func TestRerouterOutside(t *testing.T) {
-	for _, lift := range []bool{false, true} {
-		t.Run(fmt.Sprint("lift=", lift), func(t *testing.T) {
-			r := rand.New(rand.NewPCG(21, 22))
-			exact := 0
-			for trial := range 400 {
-				in := randInstance(r, genOpts{maxN: 10, maxM: 40, maxCap: 4, supplyProb: 0.7})
-				full := in.graph()
-				if full.Solve() != Optimal {
-					continue
-				}
-				// Leave out arcs without flow; keep the sparse network only when
-				// its optimum prices every left-out arc (as pricing ensures).
-				part := &instance{n: in.n, supply: in.supply}
-				var out []int
-				for a := range in.from {
-					if full.Flow(a) == 0 && in.lower[a] == 0 && r.IntN(3) == 0 {
-						out = append(out, a)
-						continue
+func TestRerouterOutside(t *testing.T) { bothLifts(t, testRerouterOutside) }
+
+func testRerouterOutside(t *testing.T, lift bool) {
+	r := rand.New(rand.NewPCG(21, 22))
+	exact := 0
+	for trial := range 400 {
+		in := randInstance(r, genOpts{maxN: 10, maxM: 40, maxCap: 4, supplyProb: 0.7})
+		full := in.graph()
+		if full.Solve() != Optimal {
+			continue
+		}
+		// Leave out arcs without flow; keep the sparse network only when
+		// its optimum prices every left-out arc (as pricing ensures).
+		part := &instance{n: in.n, supply: in.supply}
+		var out []int
+		for a := range in.from {
+			if full.Flow(a) == 0 && in.lower[a] == 0 && r.IntN(3) == 0 {
+				out = append(out, a)
+				continue
+			}
+			part.from = append(part.from, in.from[a])
+			part.to = append(part.to, in.to[a])
+			part.lower = append(part.lower, in.lower[a])
+			part.upper = append(part.upper, in.upper[a])
+			part.cost = append(part.cost, in.cost[a])
+		}
+		g := part.graph()
+		if g.Solve() != Optimal || len(out) == 0 {
+			continue
+		}
+		priced := true
+		for _, a := range out {
+			if in.upper[a] > 0 && in.cost[a]-g.Potential(in.from[a])+g.Potential(in.to[a]) < -1e-9 {
+				priced = false
+			}
+		}
+		if !priced {
+			continue
+		}
+		rr := g.NewRerouter()
+		// Per node, its left-out arcs (capacity 0: skipped, to -1).
+		start := make([]int32, in.n+1)
+		var to []int32
+		var cost []float64
+		for v := range in.n {
+			for _, a := range out {
+				if in.from[a] == v {
+					if in.upper[a] > 0 {
+						to = append(to, int32(in.to[a]))
+					} else {
+						to = append(to, -1)
 					}
-					part.from = append(part.from, in.from[a])
-					part.to = append(part.to, in.to[a])
-					part.lower = append(part.lower, in.lower[a])
-					part.upper = append(part.upper, in.upper[a])
-					part.cost = append(part.cost, in.cost[a])
-				}
-				g := part.graph()
-				if g.Solve() != Optimal || len(out) == 0 {
-					continue
-				}
-				priced := true
-				for _, a := range out {
-					if in.upper[a] > 0 && in.cost[a]-g.Potential(in.from[a])+g.Potential(in.to[a]) < -1e-9 {
-						priced = false
-					}
-				}
-				if !priced {
-					continue
-				}
-				rr := g.NewRerouter()
-				// Per node, its left-out arcs (capacity 0: skipped, to -1).
-				start := make([]int32, in.n+1)
-				var to []int32
-				var cost []float64
-				for v := range in.n {
-					for _, a := range out {
-						if in.from[a] == v {
-							if in.upper[a] > 0 {
-								to = append(to, int32(in.to[a]))
-							} else {
-								to = append(to, -1)
-							}
-							cost = append(cost, in.cost[a])
-						}
-					}
-					start[v+1] = int32(len(to))
-				}
-				rr.SetOutside(0, start, to, cost)
-				if lift {
-					rr.Lift(int32(trial % in.n))
-					checkPotentials(t, rr)
-				}
-				for range 5 {
-					k := 1 + r.IntN(2)
-					from, to, changed := randomChange(r, in, k)
-					cold := changed.graph()
-					st := cold.Solve()
-					got, ok := rr.Cost(from, to, math.Inf(1))
-					if st != Optimal {
-						continue
-					}
-					want := cold.Cost() - full.Cost()
-					switch {
-					case k == 1 && (!ok || math.Abs(got-want) > 1e-6*max(1, math.Abs(want))):
-						t.Fatalf("trial %d: %v -> %v: Cost %g %v, whole network %g\n%v", trial, from, to, got, ok, want, in)
-					case ok && got < want-1e-6*max(1, math.Abs(want)):
-						t.Fatalf("trial %d: %d units cost %g, below the whole network's %g", trial, k, got, want)
-					}
-					if k == 1 {
-						exact++
-						// The limit prunes the search, outside arcs included.
-						if v, ok := rr.Cost(from, to, want+1e-3); !ok || math.Abs(v-want) > 1e-6*max(1, math.Abs(want)) {
-							t.Fatalf("trial %d: limit over the cost %g refused (%g %v)", trial, want, v, ok)
-						}
-						if _, ok := rr.Cost(from, to, want-1e-3); ok {
-							t.Fatalf("trial %d: limit under the cost %g answered", trial, want)
-						}
-					}
+					cost = append(cost, in.cost[a])
 				}
 			}
-			if exact < 200 {
-				t.Fatalf("only %d single units checked", exact)
+			start[v+1] = int32(len(to))
+		}
+		rr.SetOutside(0, start, to, cost)
+		if lift {
+			rr.Lift(int32(trial % in.n))
+			checkPotentials(t, rr)
+		}
+		for range 5 {
+			k := 1 + r.IntN(2)
+			from, to, changed := randomChange(r, in, k)
+			cold := changed.graph()
+			st := cold.Solve()
+			got, ok := rr.Cost(from, to, math.Inf(1))
+			if st != Optimal {
+				continue
 			}
-		})
+			want := cold.Cost() - full.Cost()
+			switch {
+			case k == 1 && (!ok || math.Abs(got-want) > 1e-6*max(1, math.Abs(want))):
+				t.Fatalf("trial %d: %v -> %v: Cost %g %v, whole network %g\n%v", trial, from, to, got, ok, want, in)
+			case ok && got < want-1e-6*max(1, math.Abs(want)):
+				t.Fatalf("trial %d: %d units cost %g, below the whole network's %g", trial, k, got, want)
+			}
+			if k == 1 {
+				exact++
+				// The limit prunes the search, outside arcs included.
+				if v, ok := rr.Cost(from, to, want+1e-3); !ok || math.Abs(v-want) > 1e-6*max(1, math.Abs(want)) {
+					t.Fatalf("trial %d: limit over the cost %g refused (%g %v)", trial, want, v, ok)
+				}
+				if _, ok := rr.Cost(from, to, want-1e-3); ok {
+					t.Fatalf("trial %d: limit under the cost %g answered", trial, want)
+				}
+			}
+		}
+	}
+	if exact < 200 {
+		t.Fatalf("only %d single units checked", exact)
 	}
 }
 
 // TestRerouterApply applies changes one after another (successive shortest
 // paths across calls) and holds the running total to cold solves of the
 // accumulated supplies, Cost on top of them too; Undo restores the flow.
-func TestRerouterApply(t *testing.T) {
-	for _, lift := range []bool{false, true} {
-		t.Run(fmt.Sprint("lift=", lift), func(t *testing.T) {
-			r := rand.New(rand.NewPCG(31, 32))
-			steps := 0
-			for trial := range 300 {
-				in := randInstance(r, genOpts{maxN: 12, maxM: 40, maxCap: 4, lowerProb: 0.1, supplyProb: 0.7})
-				g := in.graph()
-				if g.Solve() != Optimal {
-					continue
+func TestRerouterApply(t *testing.T) { bothLifts(t, testRerouterApply) }
+
+func testRerouterApply(t *testing.T, lift bool) {
+	r := rand.New(rand.NewPCG(31, 32))
+	steps := 0
+	for trial := range 300 {
+		in := randInstance(r, genOpts{maxN: 12, maxM: 40, maxCap: 4, lowerProb: 0.1, supplyProb: 0.7})
+		g := in.graph()
+		if g.Solve() != Optimal {
+			continue
+		}
+		base := g.Cost()
+		flows := make([]int64, len(in.from))
+		for a := range flows {
+			flows[a] = g.Flow(a)
+		}
+		rr := g.NewRerouter()
+		if lift {
+			rr.Lift(int32(trial % in.n))
+		}
+		acc := in
+		total := 0.0
+		for range 6 {
+			from, to, next := randomChange(r, acc, 1+r.IntN(2))
+			cold := next.graph()
+			st := cold.Solve()
+			peek, pok := rr.Cost(from, to, math.Inf(1))
+			got, ok := rr.Apply(from, to, math.Inf(1))
+			if st != Optimal {
+				if ok || pok {
+					t.Fatalf("trial %d: infeasible change priced", trial)
 				}
-				base := g.Cost()
-				flows := make([]int64, len(in.from))
-				for a := range flows {
-					flows[a] = g.Flow(a)
-				}
-				rr := g.NewRerouter()
-				if lift {
-					rr.Lift(int32(trial % in.n))
-				}
-				acc := in
-				total := 0.0
-				for range 6 {
-					from, to, next := randomChange(r, acc, 1+r.IntN(2))
-					cold := next.graph()
-					st := cold.Solve()
-					peek, pok := rr.Cost(from, to, math.Inf(1))
-					got, ok := rr.Apply(from, to, math.Inf(1))
-					if st != Optimal {
-						if ok || pok {
-							t.Fatalf("trial %d: infeasible change priced", trial)
-						}
-						continue
-					}
-					want := cold.Cost() - base - total
-					if !ok || !pok || math.Abs(got-want) > 1e-6*max(1, math.Abs(want)) || math.Abs(peek-got) > 1e-9*max(1, math.Abs(got)) {
-						t.Fatalf("trial %d step: Apply %g %v, Cost %g %v, want %g", trial, got, ok, peek, pok, want)
-					}
-					total += got
-					acc = next
-					steps++
-				}
-				rr.Undo()
-				for a := range flows {
-					if g.Flow(a) != flows[a] {
-						t.Fatalf("trial %d: Undo left arc %d at %d, was %d", trial, a, g.Flow(a), flows[a])
-					}
-				}
-				if v, ok := rr.Cost(nil, nil, 1); !ok || v != 0 {
-					t.Fatalf("trial %d: empty change %g %v", trial, v, ok)
-				}
+				continue
 			}
-			if steps < 500 {
-				t.Fatalf("only %d steps", steps)
+			want := cold.Cost() - base - total
+			if !ok || !pok || math.Abs(got-want) > 1e-6*max(1, math.Abs(want)) || math.Abs(peek-got) > 1e-9*max(1, math.Abs(got)) {
+				t.Fatalf("trial %d step: Apply %g %v, Cost %g %v, want %g", trial, got, ok, peek, pok, want)
 			}
-		})
+			total += got
+			acc = next
+			steps++
+		}
+		rr.Undo()
+		for a := range flows {
+			if g.Flow(a) != flows[a] {
+				t.Fatalf("trial %d: Undo left arc %d at %d, was %d", trial, a, g.Flow(a), flows[a])
+			}
+		}
+		if v, ok := rr.Cost(nil, nil, 1); !ok || v != 0 {
+			t.Fatalf("trial %d: empty change %g %v", trial, v, ok)
+		}
+	}
+	if steps < 500 {
+		t.Fatalf("only %d steps", steps)
 	}
 }
 
@@ -253,69 +247,76 @@ func TestRerouterApply(t *testing.T) {
 // Graph's flow alone, and refuses to Apply. It fails if a fork reads the
 // Graph's flow instead of its copy, or a Sync misses the potentials that
 // Apply left.
-func TestRerouterFork(t *testing.T) {
+func TestRerouterFork(t *testing.T) { bothLifts(t, testRerouterFork) }
+
+func testRerouterFork(t *testing.T, lift bool) {
+	r := rand.New(rand.NewPCG(41, 42))
+	checks := 0
+	for trial := range 200 {
+		in := randInstance(r, genOpts{maxN: 12, maxM: 40, maxCap: 4, lowerProb: 0.1, supplyProb: 0.7})
+		g := in.graph()
+		if g.Solve() != Optimal {
+			continue
+		}
+		rr := g.NewRerouter()
+		early := rr.Fork() // made before any Apply: Sync must bring it up to date
+		if lift {
+			rr.Lift(int32(trial % in.n)) // after the fork: Sync must bring the lifted potentials too
+		}
+		acc := in
+		compare := func(step string, f *Rerouter) {
+			for range 4 {
+				from, to, _ := randomChange(r, acc, 1+r.IntN(3))
+				limit := math.Inf(1)
+				if r.IntN(2) == 0 {
+					limit = r.Float64()*20 - 5
+				}
+				flows := make([]int64, len(in.from))
+				for a := range flows {
+					flows[a] = g.Flow(a)
+				}
+				want, wok := rr.Cost(from, to, limit)
+				got, ok := f.Cost(from, to, limit)
+				if ok != wok || (ok && got != want) {
+					t.Fatalf("trial %d %s: fork %g %v, origin %g %v", trial, step, got, ok, want, wok)
+				}
+				for a := range flows {
+					if g.Flow(a) != flows[a] {
+						t.Fatalf("trial %d %s: a Cost moved arc %d", trial, step, a)
+					}
+				}
+				checks++
+			}
+		}
+		for step := range 4 {
+			from, to, next := randomChange(r, acc, 1+r.IntN(2))
+			if _, ok := rr.Apply(from, to, math.Inf(1)); !ok {
+				continue
+			}
+			acc = next
+			early.Sync()
+			compare(fmt.Sprintf("after apply %d", step), early)
+			compare(fmt.Sprintf("new fork after apply %d", step), rr.Fork())
+			if _, ok := early.Apply(from, to, math.Inf(1)); ok {
+				t.Fatalf("trial %d: a fork applied a change", trial)
+			}
+		}
+		rr.Undo()
+		acc = in
+		early.Sync()
+		compare("after undo", early)
+	}
+	if checks < 2000 {
+		t.Fatalf("only %d checks", checks)
+	}
+}
+
+// bothLifts runs a Rerouter test on the simplex's potentials and on
+// lifted ones (Rerouter.Lift, from a node the test picks): every answer
+// must be the same.
+func bothLifts(t *testing.T, test func(t *testing.T, lift bool)) {
 	for _, lift := range []bool{false, true} {
-		t.Run(fmt.Sprint("lift=", lift), func(t *testing.T) {
-			r := rand.New(rand.NewPCG(41, 42))
-			checks := 0
-			for trial := range 200 {
-				in := randInstance(r, genOpts{maxN: 12, maxM: 40, maxCap: 4, lowerProb: 0.1, supplyProb: 0.7})
-				g := in.graph()
-				if g.Solve() != Optimal {
-					continue
-				}
-				rr := g.NewRerouter()
-				early := rr.Fork() // made before any Apply: Sync must bring it up to date
-				if lift {
-					rr.Lift(int32(trial % in.n)) // after the fork: Sync must bring the lifted potentials too
-				}
-				acc := in
-				compare := func(step string, f *Rerouter) {
-					for range 4 {
-						from, to, _ := randomChange(r, acc, 1+r.IntN(3))
-						limit := math.Inf(1)
-						if r.IntN(2) == 0 {
-							limit = r.Float64()*20 - 5
-						}
-						flows := make([]int64, len(in.from))
-						for a := range flows {
-							flows[a] = g.Flow(a)
-						}
-						want, wok := rr.Cost(from, to, limit)
-						got, ok := f.Cost(from, to, limit)
-						if ok != wok || (ok && got != want) {
-							t.Fatalf("trial %d %s: fork %g %v, origin %g %v", trial, step, got, ok, want, wok)
-						}
-						for a := range flows {
-							if g.Flow(a) != flows[a] {
-								t.Fatalf("trial %d %s: a Cost moved arc %d", trial, step, a)
-							}
-						}
-						checks++
-					}
-				}
-				for step := range 4 {
-					from, to, next := randomChange(r, acc, 1+r.IntN(2))
-					if _, ok := rr.Apply(from, to, math.Inf(1)); !ok {
-						continue
-					}
-					acc = next
-					early.Sync()
-					compare(fmt.Sprintf("after apply %d", step), early)
-					compare(fmt.Sprintf("new fork after apply %d", step), rr.Fork())
-					if _, ok := early.Apply(from, to, math.Inf(1)); ok {
-						t.Fatalf("trial %d: a fork applied a change", trial)
-					}
-				}
-				rr.Undo()
-				acc = in
-				early.Sync()
-				compare("after undo", early)
-			}
-			if checks < 2000 {
-				t.Fatalf("only %d checks", checks)
-			}
-		})
+		t.Run(fmt.Sprint("lift=", lift), func(t *testing.T) { test(t, lift) })
 	}
 }
 
