@@ -55,6 +55,13 @@ type masterLP struct {
 	// not have): the logical, swapped for the row's slack when the start
 	// breaks the row.
 	fresh []int
+	// inv and xB are the inverse and the basic values of basis after the
+	// last solve, kept for the next one (column generation only adds
+	// columns, which changes neither): a refactorization per solve cost
+	// a fifth of a 150-school county's run. sinceRefactor counts the
+	// pivots since the inverse was last computed afresh.
+	inv, xB       []float64
+	sinceRefactor int
 }
 
 // masterSolution is an optimal basic solution of the master and its duals.
@@ -86,8 +93,8 @@ var errMasterStalled = errors.New("master LP: iteration limit")
 // per row, feasible by construction, so there is no phase 1; later calls
 // start from the last optimal basis, which stays feasible when columns are
 // only added (column generation). Each pivot costs O(m·(n+m)) for m rows
-// and n columns; the inverse is refactored every 64 pivots to keep rounding
-// errors from piling up.
+// and n columns; the inverse is refactored every 64 pivots (counted across
+// solves: it is kept with the basis) to keep rounding errors from piling up.
 func (lp *masterLP) solve() (*masterSolution, error) {
 	warm := lp.basis != nil
 	sol, err := lp.solveFrom()
@@ -185,10 +192,14 @@ func (lp *masterLP) solveFrom() (*masterSolution, error) {
 	for _, v := range basis {
 		inBasis[v] = true
 	}
-	binv := make([]float64, M*M)
-	xB := make([]float64, M)
+	kept := len(lp.inv) == M*M && len(lp.xB) == M && len(lp.fresh) == 0
+	if !kept {
+		lp.inv, lp.xB = make([]float64, M*M), make([]float64, M)
+	}
+	binv, xB := lp.inv, lp.xB
 	colBuf := make([]float64, M)
 	refactor := func() error {
+		lp.sinceRefactor = 0
 		B := mat.NewDense(M, M, nil)
 		for i, v := range basis {
 			column(v, colBuf)
@@ -215,9 +226,11 @@ func (lp *masterLP) solveFrom() (*masterSolution, error) {
 		}
 		return nil
 	}
-	if err := refactor(); err != nil {
-		lp.basis = nil
-		return nil, err
+	if !kept {
+		if err := refactor(); err != nil {
+			lp.basis, lp.inv = nil, nil
+			return nil, err
+		}
 	}
 	if len(lp.fresh) > 0 {
 		// A guessed logical whose row the start breaks: its value is
@@ -246,7 +259,7 @@ func (lp *masterLP) solveFrom() (*masterSolution, error) {
 		lp.fresh = nil
 		if swapped {
 			if err := refactor(); err != nil {
-				lp.basis = nil
+				lp.basis, lp.inv = nil, nil
 				return nil, err
 			}
 		}
@@ -341,7 +354,8 @@ func (lp *masterLP) solveFrom() (*masterSolution, error) {
 		basis[leave] = enter
 		inBasis[enter] = true
 		pivots++
-		if pivots%64 == 0 {
+		lp.sinceRefactor++
+		if lp.sinceRefactor >= 64 {
 			return refactor()
 		}
 		return nil
@@ -379,7 +393,7 @@ func (lp *masterLP) solveFrom() (*masterSolution, error) {
 	maxPivots := 50 * (nv + M)
 	for {
 		if pivots > maxPivots {
-			lp.basis = nil
+			lp.basis, lp.inv = nil, nil
 			return nil, errMasterStalled
 		}
 		duals()
@@ -411,7 +425,7 @@ func (lp *masterLP) solveFrom() (*masterSolution, error) {
 			if phase1 {
 				for i, v := range basis {
 					if excluded(v) && xB[i] > 1e-7 {
-						lp.basis = nil
+						lp.basis, lp.inv = nil, nil
 						return nil, errors.New("master LP: the excluded columns cannot leave")
 					}
 				}
@@ -424,7 +438,7 @@ func (lp *masterLP) solveFrom() (*masterSolution, error) {
 			// The true right-hand side: the basis stays dual feasible;
 			// dual simplex pivots until it is primal feasible too.
 			if err := refactor(); err != nil {
-				lp.basis = nil
+				lp.basis, lp.inv = nil, nil
 				return nil, err
 			}
 			rawValues := func() {
@@ -478,7 +492,7 @@ func (lp *masterLP) solveFrom() (*masterSolution, error) {
 				}
 				direction(in)
 				if err := pivotOn(in, leave, xB[leave]/d[leave]); err != nil {
-					lp.basis = nil
+					lp.basis, lp.inv = nil, nil
 					return nil, err
 				}
 				rawValues() // pivotOn clamps at 0, which the rows below 0 need not be
@@ -534,7 +548,7 @@ func (lp *masterLP) solveFrom() (*masterSolution, error) {
 			}
 		}
 		if leave < 0 {
-			lp.basis = nil
+			lp.basis, lp.inv = nil, nil
 			return nil, errors.New("master LP: unbounded")
 		}
 		if ratio <= 1e-12 {
@@ -544,7 +558,7 @@ func (lp *masterLP) solveFrom() (*masterSolution, error) {
 			degenerate = 0
 		}
 		if err := pivotOn(enter, leave, ratio); err != nil {
-			lp.basis = nil
+			lp.basis, lp.inv = nil, nil
 			return nil, err
 		}
 	}

@@ -82,16 +82,25 @@ func testMasterLPAgainstGonum(t *testing.T) (perturbed, repairs int) {
 		perturbed += ml.perturbed
 		repairs += ml.repairs
 		// Column generation: solve with a part of the columns, add the
-		// rest and solve again from the kept basis; same optimum.
+		// rest a few at a time, solving again from the kept basis and
+		// inverse each time; same optimum.
 		if n > 1 {
 			part := &masterLP{b: ml.b, hi: ml.hi, links: ml.links, costs: ml.costs[: n/2 : n/2], acts: ml.acts[: n/2 : n/2]}
 			if _, err := part.solve(); err != nil {
 				t.Fatalf("trial %d: part: %v", trial, err)
 			}
-			part.costs, part.acts = ml.costs, ml.acts
-			warm, err := part.solve()
-			if err != nil {
-				t.Fatalf("trial %d: warm: %v", trial, err)
+			var warm *masterSolution
+			for k := n/2 + 1; k <= n; k = min(n, k+max(1, n/8)) {
+				if part.inv == nil {
+					t.Fatalf("trial %d: no inverse kept for the next solve", trial)
+				}
+				part.costs, part.acts = ml.costs[:k:k], ml.acts[:k:k]
+				if warm, err = part.solve(); err != nil {
+					t.Fatalf("trial %d: warm: %v", trial, err)
+				}
+				if k == n {
+					break
+				}
 			}
 			perturbed += part.perturbed
 			repairs += part.repairs

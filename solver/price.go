@@ -568,6 +568,15 @@ func (s *search) dive(nd *node, res lpResult, maxDepth int, mode int) {
 //
 // It returns the proven lower bound; complete reports whether the tree was
 // exhausted (the bound is then exact to the pruning tolerance).
+// stallNodes: after this many nodes without a rise of the tree's bound,
+// branch and price branches on classes instead of sums of them. The sums
+// balance the tree and prove most counties sooner, but where the LP has
+// a plateau of optima they move the bound as little as the classes do
+// and find fewer plans: a 20-school county with many volunteers (seed
+// 20040) stayed 0.005% above the optimum after 640 nodes of sums, and
+// reached it at the 15th node branching on classes.
+const stallNodes = 50
+
 func (s *search) priceAndBranch(maxNodes, diveDepth int) (lb float64, complete bool) {
 	rl := s.rl
 	open := []*node{{id: 0, pi: append([]float64(nil), s.pi...), lb: math.Inf(-1)}}
@@ -576,6 +585,9 @@ func (s *search) priceAndBranch(maxNodes, diveDepth int) (lb float64, complete b
 	base0 := rl.base
 	var rootPi []float64   // the root LP's duals, for reduced-cost fixing
 	fixedAt := math.Inf(1) // the incumbent when the bounds were last fixed
+	// The tree's bound and the node count when it last rose (see
+	// stallNodes).
+	lastGlobal, risenAt, processed := math.Inf(-1), 0, 0
 	defer func() {
 		s.dropCuts(base0)
 		rl.setBranchRows(nil)
@@ -587,6 +599,9 @@ func (s *search) priceAndBranch(maxNodes, diveDepth int) (lb float64, complete b
 			return cmp.Or(cmp.Compare(a.lb, b.lb), cmp.Compare(a.id, b.id))
 		})
 		global := math.Min(open[0].lb, unresolved)
+		if global > lastGlobal+1e-9*math.Max(1, math.Abs(global)) {
+			lastGlobal, risenAt = global, processed
+		}
 		if s.haveBest && global >= s.bestZ-s.pruneTol() {
 			return math.Min(global, s.bestZ), true
 		}
@@ -600,6 +615,7 @@ func (s *search) priceAndBranch(maxNodes, diveDepth int) (lb float64, complete b
 		}
 		nd := open[0]
 		open = open[1:]
+		processed++
 		res := s.cutRounds(nd, s.nodeLP(nd))
 		if nd.id == 0 {
 			s.tracef("root LP: status %d, bound %.6f", res.status, res.lb)
@@ -659,6 +675,9 @@ func (s *search) priceAndBranch(maxNodes, diveDepth int) (lb float64, complete b
 		}
 		aggBest, aggFrac, aggV := -1, 1e-6, 0.0
 		for a, set := range s.aggSets() {
+			if processed-risenAt >= stallNodes {
+				break
+			}
 			var v float64
 			for _, c := range set {
 				v += res.ystar[c]
