@@ -106,6 +106,10 @@ func (lp *masterLP) solve() (*masterSolution, error) {
 	return sol, err
 }
 
+// forget drops the basis and its inverse: the next solve starts from the
+// slack basis.
+func (lp *masterLP) forget() { lp.basis, lp.inv = nil, nil }
+
 // solveFrom is solve from the kept basis, or the slack basis when there is none.
 func (lp *masterLP) solveFrom() (*masterSolution, error) {
 	m, n := len(lp.b), len(lp.costs)
@@ -228,7 +232,7 @@ func (lp *masterLP) solveFrom() (*masterSolution, error) {
 	}
 	if !kept {
 		if err := refactor(); err != nil {
-			lp.basis, lp.inv = nil, nil
+			lp.forget()
 			return nil, err
 		}
 	}
@@ -259,7 +263,7 @@ func (lp *masterLP) solveFrom() (*masterSolution, error) {
 		lp.fresh = nil
 		if swapped {
 			if err := refactor(); err != nil {
-				lp.basis, lp.inv = nil, nil
+				lp.forget()
 				return nil, err
 			}
 		}
@@ -393,7 +397,7 @@ func (lp *masterLP) solveFrom() (*masterSolution, error) {
 	maxPivots := 50 * (nv + M)
 	for {
 		if pivots > maxPivots {
-			lp.basis, lp.inv = nil, nil
+			lp.forget()
 			return nil, errMasterStalled
 		}
 		duals()
@@ -425,7 +429,7 @@ func (lp *masterLP) solveFrom() (*masterSolution, error) {
 			if phase1 {
 				for i, v := range basis {
 					if excluded(v) && xB[i] > 1e-7 {
-						lp.basis, lp.inv = nil, nil
+						lp.forget()
 						return nil, errors.New("master LP: the excluded columns cannot leave")
 					}
 				}
@@ -438,7 +442,7 @@ func (lp *masterLP) solveFrom() (*masterSolution, error) {
 			// The true right-hand side: the basis stays dual feasible;
 			// dual simplex pivots until it is primal feasible too.
 			if err := refactor(); err != nil {
-				lp.basis, lp.inv = nil, nil
+				lp.forget()
 				return nil, err
 			}
 			rawValues := func() {
@@ -492,7 +496,7 @@ func (lp *masterLP) solveFrom() (*masterSolution, error) {
 				}
 				direction(in)
 				if err := pivotOn(in, leave, xB[leave]/d[leave]); err != nil {
-					lp.basis, lp.inv = nil, nil
+					lp.forget()
 					return nil, err
 				}
 				rawValues() // pivotOn clamps at 0, which the rows below 0 need not be
@@ -548,7 +552,7 @@ func (lp *masterLP) solveFrom() (*masterSolution, error) {
 			}
 		}
 		if leave < 0 {
-			lp.basis, lp.inv = nil, nil
+			lp.forget()
 			return nil, errors.New("master LP: unbounded")
 		}
 		if ratio <= 1e-12 {
@@ -558,7 +562,7 @@ func (lp *masterLP) solveFrom() (*masterSolution, error) {
 			degenerate = 0
 		}
 		if err := pivotOn(enter, leave, ratio); err != nil {
-			lp.basis, lp.inv = nil, nil
+			lp.forget()
 			return nil, err
 		}
 	}

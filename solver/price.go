@@ -555,6 +555,15 @@ func (s *search) dive(nd *node, res lpResult, maxDepth int, mode int) {
 	}
 }
 
+// stallNodes: after this many nodes without a rise of the tree's bound,
+// branch and price branches on classes instead of sums of them. The sums
+// balance the tree and prove most counties sooner, but where the LP has
+// a plateau of optima they move the bound as little as the classes do
+// and find fewer plans: a 20-school county with many volunteers (seed
+// 20040) stayed 0.005% above the optimum after 640 nodes of sums, and
+// reached it at the 15th node branching on classes.
+const stallNodes = 50
+
 // priceAndBranch is branch and price (Barnhart, Johnson, Nemhauser,
 // Savelsbergh and Vance, "Branch-and-price: column generation for solving
 // huge integer programs", Operations Research 46(3), 1998): at every node
@@ -568,15 +577,6 @@ func (s *search) dive(nd *node, res lpResult, maxDepth int, mode int) {
 //
 // It returns the proven lower bound; complete reports whether the tree was
 // exhausted (the bound is then exact to the pruning tolerance).
-// stallNodes: after this many nodes without a rise of the tree's bound,
-// branch and price branches on classes instead of sums of them. The sums
-// balance the tree and prove most counties sooner, but where the LP has
-// a plateau of optima they move the bound as little as the classes do
-// and find fewer plans: a 20-school county with many volunteers (seed
-// 20040) stayed 0.005% above the optimum after 640 nodes of sums, and
-// reached it at the 15th node branching on classes.
-const stallNodes = 50
-
 func (s *search) priceAndBranch(maxNodes, diveDepth int) (lb float64, complete bool) {
 	rl := s.rl
 	open := []*node{{id: 0, pi: append([]float64(nil), s.pi...), lb: math.Inf(-1)}}
@@ -674,10 +674,11 @@ func (s *search) priceAndBranch(maxNodes, diveDepth int) (lb float64, complete b
 			continue
 		}
 		aggBest, aggFrac, aggV := -1, 1e-6, 0.0
-		for a, set := range s.aggSets() {
-			if processed-risenAt >= stallNodes {
-				break
-			}
+		sums := s.aggSets()
+		if processed-risenAt >= stallNodes {
+			sums = nil // stalled: branch on a class
+		}
+		for a, set := range sums {
 			var v float64
 			for _, c := range set {
 				v += res.ystar[c]
@@ -688,7 +689,7 @@ func (s *search) priceAndBranch(maxNodes, diveDepth int) (lb float64, complete b
 			}
 		}
 		if aggBest >= 0 {
-			set := s.aggSets()[aggBest]
+			set := sums[aggBest]
 			s.tracef("node %d: branch on a sum of %d classes of school %d at %.4f", nd.id, len(set), s.nt.classes[set[0]].school, aggV)
 			k := math.Floor(aggV)
 			ones := make([]float64, len(set))
