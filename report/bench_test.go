@@ -4,6 +4,7 @@ import (
 	"os"
 	"testing"
 
+	"rotaplan/gen"
 	"rotaplan/model"
 )
 
@@ -20,6 +21,20 @@ func BenchmarkBuildLargeCounty(b *testing.B) {
 		b.Fatal(err)
 	}
 	in, err := model.Compile(sc)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for range b.N {
+		Build(in, nil)
+	}
+}
+
+// BenchmarkBuildCity builds the report of the empty plan of a generated
+// county of 400 schools (about 32,000 teachers), whose county-wide quota
+// unit gives a maximum flow of a few hundred thousand arcs.
+func BenchmarkBuildCity(b *testing.B) {
+	in, err := model.Compile(gen.Generate(gen.Options{Schools: 400, Seed: 1}))
 	if err != nil {
 		b.Fatal(err)
 	}
