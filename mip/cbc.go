@@ -67,6 +67,18 @@ func ReadCBCSolution(r io.Reader, m *Model) (*Solution, error) {
 // with a zero gap tolerance and reads the solution back. It is for tests and
 // benchmarks; cbc must be on PATH.
 func SolveCBC(ctx context.Context, m *Model, dir string) (*Solution, error) {
+	return runCBC(ctx, m, dir, "ratioGap", "0", "allowableGap", "1e-7", "solve")
+}
+
+// SolveCBCRelaxation is SolveCBC for the LP relaxation (integrality
+// dropped, every bound kept): its objective is a lower bound on the MIP's.
+func SolveCBCRelaxation(ctx context.Context, m *Model, dir string) (*Solution, error) {
+	return runCBC(ctx, m, dir, "initialSolve")
+}
+
+// runCBC writes the model as MPS into dir, runs cbc with the commands and
+// reads back the solution it writes.
+func runCBC(ctx context.Context, m *Model, dir string, commands ...string) (*Solution, error) {
 	mps := filepath.Join(dir, "model.mps")
 	solu := filepath.Join(dir, "model.sol")
 	f, err := os.Create(mps)
@@ -80,8 +92,8 @@ func SolveCBC(ctx context.Context, m *Model, dir string) (*Solution, error) {
 	if err := f.Close(); err != nil {
 		return nil, err
 	}
-	cmd := exec.CommandContext(ctx, "cbc", mps, "ratioGap", "0", "allowableGap", "1e-7", "solve", "solu", solu)
-	out, err := cmd.CombinedOutput()
+	args := append(append([]string{mps}, commands...), "solu", solu)
+	out, err := exec.CommandContext(ctx, "cbc", args...).CombinedOutput()
 	if err != nil {
 		return nil, fmt.Errorf("cbc: %v\n%s", err, out)
 	}

@@ -3,51 +3,13 @@ package solver
 import (
 	"context"
 	"math"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"testing"
 
 	"rotaplan/gen"
 	"rotaplan/mip"
 	"rotaplan/model"
 )
-
-// cbcRelaxation is CBC's optimum of the LP relaxation of the exported MIP
-// (integrality dropped, every bound kept): an outside value for the LP that
-// column generation solves.
-func cbcRelaxation(t *testing.T, in *model.Instance) float64 {
-	t.Helper()
-	m := mip.Build(in)
-	dir := t.TempDir()
-	mps, solu := filepath.Join(dir, "model.mps"), filepath.Join(dir, "model.sol")
-	f, err := os.Create(mps)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := m.WriteMPS(f); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if out, err := exec.Command("cbc", mps, "initialSolve", "solu", solu).CombinedOutput(); err != nil {
-		t.Fatalf("cbc: %v\n%s", err, out)
-	}
-	sf, err := os.Open(solu)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sf.Close()
-	sol, err := mip.ReadCBCSolution(sf, m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if sol.Status != "Optimal" {
-		t.Fatalf("cbc LP status %q", sol.Status)
-	}
-	return sol.Objective
-}
 
 // TestRootLPAgainstCBCRelaxation holds the root LP of branch and price
 // (column generation over the flows, before any envelope cut) to CBC's
@@ -76,7 +38,14 @@ func TestRootLPAgainstCBCRelaxation(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				want := cbcRelaxation(t, in)
+				sol, err := mip.SolveCBCRelaxation(context.Background(), mip.Build(in), t.TempDir())
+				if err != nil {
+					t.Fatal(err)
+				}
+				if sol.Status != "Optimal" {
+					t.Fatalf("cbc LP status %q", sol.Status)
+				}
+				want := sol.Objective
 				nt := buildNetwork(in, sparse)
 				rl := newRelaxation(nt)
 				s := newSearch(context.Background(), Settings{}, nt, rl)
