@@ -12,6 +12,18 @@ import (
 	"rotaplan/model"
 )
 
+// needCBC skips a test that runs cbc when it is not on PATH or the run is
+// short.
+func needCBC(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("cbc"); err != nil {
+		t.Skip("cbc not on PATH")
+	}
+	if testing.Short() {
+		t.Skip("slow: runs cbc")
+	}
+}
+
 // TestGeneratedAgainstCBC compares Solve with an outside MIP solver on
 // generated counties of realistic shape, far beyond what brute force can
 // enumerate. The MIP is mip.Build, an independent statement of the spec, and
@@ -19,12 +31,7 @@ import (
 // proven optimum, its Z must not be worse than CBC's beyond the reported gap,
 // and an optimal status must mean the same Z. Skipped without cbc on PATH.
 func TestGeneratedAgainstCBC(t *testing.T) {
-	if _, err := exec.LookPath("cbc"); err != nil {
-		t.Skip("cbc not on PATH")
-	}
-	if testing.Short() {
-		t.Skip("slow: runs cbc")
-	}
+	needCBC(t)
 	for _, o := range []gen.Options{{Schools: 12, Seed: 1}, {Schools: 20, Seed: 2}, {Schools: 30, Seed: 3}} {
 		t.Run(fmt.Sprintf("schools%d_seed%d", o.Schools, o.Seed), func(t *testing.T) {
 			in, err := model.Compile(gen.Generate(o))
@@ -45,12 +52,7 @@ func TestGeneratedAgainstCBC(t *testing.T) {
 // examples of county size (Wenjiang 47 schools, Jinchuan 20): the objective
 // must be the optimum even where the bound does not yet prove it.
 func TestExamplesMatchCBC(t *testing.T) {
-	if _, err := exec.LookPath("cbc"); err != nil {
-		t.Skip("cbc not on PATH")
-	}
-	if testing.Short() {
-		t.Skip("slow: runs cbc")
-	}
+	needCBC(t)
 	for _, path := range []string{"../examples/wenjiang/wenjiang.yaml", "../examples/jinchuan/jinchuan.yaml"} {
 		t.Run(path, func(t *testing.T) {
 			sc, err := model.Load(path)
@@ -130,12 +132,7 @@ func solveBoth(t *testing.T, in *model.Instance) (float64, *Result) {
 // above it, Z never below it, Z equal to it when the status says optimal,
 // and the reported gap true.
 func TestEveryMethodAgainstCBC(t *testing.T) {
-	if _, err := exec.LookPath("cbc"); err != nil {
-		t.Skip("cbc not on PATH")
-	}
-	if testing.Short() {
-		t.Skip("slow: runs cbc")
-	}
+	needCBC(t)
 	methods := []struct {
 		name   string
 		limits sizeLimits

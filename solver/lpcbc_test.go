@@ -3,7 +3,6 @@ package solver
 import (
 	"context"
 	"math"
-	"os/exec"
 	"testing"
 
 	"rotaplan/gen"
@@ -19,12 +18,7 @@ import (
 // nothing but the spec: a lost row, a wrong coefficient or a column
 // generation that stops early shows as a difference.
 func TestRootLPAgainstCBCRelaxation(t *testing.T) {
-	if _, err := exec.LookPath("cbc"); err != nil {
-		t.Skip("cbc not on PATH")
-	}
-	if testing.Short() {
-		t.Skip("slow: runs cbc")
-	}
+	needCBC(t)
 	for _, v := range []int{0, 1, 2, 4} { // standard, binding backbone, weights and deficit, tiers and groups
 		for _, sparse := range []int{0, 1} {
 			name := policyVariants[v].name

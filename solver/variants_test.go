@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
@@ -103,12 +102,7 @@ func ptr[T any](v T) *T { return &v }
 // counties under every policy variant. ROTAPLAN_VARIANT_SCHOOLS (comma
 // separated) runs other sizes than the default 15.
 func TestPolicyVariantsAgainstCBC(t *testing.T) {
-	if _, err := exec.LookPath("cbc"); err != nil {
-		t.Skip("cbc not on PATH")
-	}
-	if testing.Short() {
-		t.Skip("slow: runs cbc")
-	}
+	needCBC(t)
 	sizes := []int{15}
 	if env := os.Getenv("ROTAPLAN_VARIANT_SCHOOLS"); env != "" {
 		sizes = nil
