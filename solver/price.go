@@ -603,6 +603,7 @@ func (s *search) priceAndBranch(maxNodes, diveDepth int) (lb float64, complete b
 			lastGlobal, risenAt = global, processed
 		}
 		if s.haveBest && global >= s.bestZ-s.pruneTol() {
+			s.givenUp(global)
 			return math.Min(global, s.bestZ), true
 		}
 		if s.timeUp() || s.nodes >= maxNodes {
@@ -625,7 +626,10 @@ func (s *search) priceAndBranch(maxNodes, diveDepth int) (lb float64, complete b
 			s.settings.Progress(Progress{Elapsed: time.Since(s.start), Phase: "branch and price", Objective: s.bestZ, Bound: math.Min(res.lb, global), Nodes: s.nodes})
 		}
 		switch res.status {
-		case lpInfeasible, lpPruned:
+		case lpInfeasible:
+			continue
+		case lpPruned:
+			s.givenUp(res.lb)
 			continue
 		case lpStopped:
 			if s.timeUp() {
@@ -656,12 +660,14 @@ func (s *search) priceAndBranch(maxNodes, diveDepth int) (lb float64, complete b
 			s.setBounds(nd.bounds)
 			rl.setBranchRows(nd.extra)
 			if s.haveBest && res.lb >= s.bestZ-s.pruneTol() {
+				s.givenUp(res.lb)
 				continue
 			}
 		}
 		copy(s.avgY, res.ystar)
 		s.roundAverage(res.pi)
 		if s.haveBest && res.lb >= s.bestZ-s.pruneTol() {
+			s.givenUp(res.lb)
 			continue
 		}
 		branchC := mostFractional(res.ystar)
@@ -749,8 +755,11 @@ func (s *search) fixByReducedCost(pi []float64) int {
 	s.offer()
 	gap := s.bestZ - s.pruneTol() - L
 	if gap < 0 {
+		s.givenUp(L)
 		return 0 // the root is pruned: nothing better exists
 	}
+	// What the fixing below leaves out costs at least bestZ - pruneTol.
+	s.givenUp(s.bestZ - s.pruneTol())
 	g := s.nt.g
 	var fix []bound
 	for c := range s.nt.classes {

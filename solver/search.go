@@ -62,6 +62,15 @@ type search struct {
 	// rounding of averaged flows and the quota dive are skipped, and the
 	// local search gets a budget of its own.
 	large bool
+	// proven is the lower bound known when the local search starts; it
+	// stops once the incumbent is within the tolerance of it.
+	proven float64
+	// floor is the least bound of the parts of the search given up on
+	// because they were within the gap asked for (Settings.Gap) but not
+	// within the status's 1e-6 of the incumbent: the proven bound is at
+	// most it (+Inf when nothing was). Without it a search stopped by the
+	// gap would report the incumbent as its bound, and optimal.
+	floor float64
 	// scaledSteps: the ascent scales each row's step by that row's
 	// subgradient history (see ascend); set on the large path.
 	scaledSteps bool
@@ -79,7 +88,7 @@ type search struct {
 }
 
 func newSearch(ctx context.Context, set Settings, nt *network, rl *relaxation) *search {
-	s := &search{ctx: ctx, settings: set, start: time.Now(), nt: nt, rl: rl, in: nt.in}
+	s := &search{ctx: ctx, settings: set, start: time.Now(), nt: nt, rl: rl, in: nt.in, proven: math.Inf(-1), floor: math.Inf(1)}
 	C := len(nt.classes)
 	s.avgY = make([]float64, C)
 	s.lo = make([]int64, C)
@@ -88,6 +97,14 @@ func newSearch(ctx context.Context, set Settings, nt *network, rl *relaxation) *
 		s.lo[c], s.hi[c] = nt.lower(c), nt.upper(c)
 	}
 	return s
+}
+
+// givenUp records a part of the search with lower bound lb left because it
+// is within the tolerance of the incumbent (see floor).
+func (s *search) givenUp(lb float64) {
+	if lb < s.bestZ-1e-6*math.Max(1, math.Abs(s.bestZ)) {
+		s.floor = math.Min(s.floor, lb)
+	}
 }
 
 func (s *search) tol(z float64) float64 {
@@ -484,6 +501,7 @@ func (s *search) run(rootIters, nodeIters, maxNodes int) float64 {
 		})
 		globalLB := open[0].lb
 		if s.haveBest && globalLB >= s.bestZ-s.tol(s.bestZ) {
+			s.givenUp(globalLB)
 			return math.Min(globalLB, s.bestZ)
 		}
 		if s.timeUp() || s.nodes >= maxNodes {
@@ -523,6 +541,7 @@ func (s *search) run(rootIters, nodeIters, maxNodes int) float64 {
 			s.settings.Progress(Progress{Elapsed: time.Since(s.start), Phase: "branch and bound", Objective: s.bestZ, Bound: lb, Nodes: s.nodes})
 		}
 		if s.haveBest && lb >= s.bestZ-s.tol(s.bestZ) {
+			s.givenUp(lb)
 			continue
 		}
 		c, v := s.branchClass()
@@ -743,7 +762,8 @@ func (s *search) localSearch(pi []float64, maxTries, maxStale int) {
 	}
 	tries, stale, screens := 0, 0, 0
 	spent := func() bool {
-		return tries+screens/screensPerTry >= maxTries || stale >= maxStale || s.interrupted()
+		return tries+screens/screensPerTry >= maxTries || stale >= maxStale || s.interrupted() ||
+			s.haveBest && s.bestZ-s.proven <= s.tol(s.bestZ)
 	}
 	// The bounds of a free search (fixIncumbent fixes s.lo and s.hi).
 	lo, hi := slices.Clone(s.lo), slices.Clone(s.hi)
@@ -1621,10 +1641,11 @@ func (s *search) schoolRINS(maxNodes int) bool {
 	if len(free) == 0 || len(fix) == 0 {
 		return false
 	}
-	before, saved := s.bestZ, s.rootBounds
+	before, saved, floor := s.bestZ, s.rootBounds, s.floor
 	s.setRootBounds(append(slices.Clip(saved), fix...))
 	s.priceAndBranch(s.nodes+maxNodes, 200)
 	s.setRootBounds(saved)
+	s.floor = floor // its bounds hold for the neighbourhood only, none is reported
 	s.setBounds(nil)
 	s.tracef("school RINS: Z %.6f -> %.6f", before, s.bestZ)
 	return s.bestZ < before

@@ -148,7 +148,7 @@ func solve(ctx context.Context, in *model.Instance, s *Settings, limits sizeLimi
 	}
 	sr.large = nt.arcs > limits.root
 	sr.pi = make([]float64, len(rl.rows))
-	var bound float64
+	bound := math.Inf(-1)
 	arcs := nt.arcs
 	if len(rl.rows) > 0 && arcs > limits.tree && arcs <= limits.root {
 		// Too big for the tree, not for its root: the LP relaxation by
@@ -221,6 +221,7 @@ func solve(ctx context.Context, in *model.Instance, s *Settings, limits sizeLimi
 	} else {
 		bound = sr.run(min(400, sr.budget/2), 60, maxNodes)
 	}
+	sr.proven = bound
 	if sr.haveBest && sr.bestZ-bound > sr.tol(sr.bestZ) {
 		// Not proven: spend a last, fixed effort on the incumbent (on a
 		// large network each try is a warm solve of the sparse network).
@@ -242,6 +243,7 @@ func solve(ctx context.Context, in *model.Instance, s *Settings, limits sizeLimi
 		}
 		bound = math.Inf(-1)
 	}
+	bound = math.Min(bound, sr.floor)
 	out := model.Evaluate(in, sr.best)
 	z := out.Terms.Total()
 	res := &Result{Moves: sr.best, Objective: z, Terms: out.Terms, Bound: math.Min(bound, z), Nodes: sr.nodes}
