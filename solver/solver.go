@@ -221,6 +221,8 @@ func solve(ctx context.Context, in *model.Instance, s *Settings, limits sizeLimi
 	} else {
 		bound = sr.run(min(400, sr.budget/2), 60, maxNodes)
 	}
+	// What was given up on within the gap bounds the proof (see floor).
+	bound = math.Min(bound, sr.floor)
 	sr.proven = bound
 	if sr.haveBest && sr.bestZ-bound > sr.tol(sr.bestZ) {
 		// Not proven: spend a last, fixed effort on the incumbent (on a
@@ -243,7 +245,6 @@ func solve(ctx context.Context, in *model.Instance, s *Settings, limits sizeLimi
 		}
 		bound = math.Inf(-1)
 	}
-	bound = math.Min(bound, sr.floor)
 	out := model.Evaluate(in, sr.best)
 	z := out.Terms.Total()
 	res := &Result{Moves: sr.best, Objective: z, Terms: out.Terms, Bound: math.Min(bound, z), Nodes: sr.nodes}
