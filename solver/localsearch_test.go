@@ -174,7 +174,7 @@ func TestLocalSearchWorkers(t *testing.T) {
 			for _, workers := range []int{1, 2, 3, 5} {
 				sr := firstPlan(t, buildNetwork(in, maxMoves), workers)
 				z0 := sr.bestZ
-				sr.localSearch(sr.pi, tc.tries, 1000)
+				sr.localSearch(sr.pi, math.Inf(-1), tc.tries, 1000)
 				if err := hardRulesOK(in, sr.best); err != nil {
 					t.Fatalf("%d workers: %v", workers, err)
 				}

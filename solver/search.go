@@ -62,9 +62,6 @@ type search struct {
 	// rounding of averaged flows and the quota dive are skipped, and the
 	// local search gets a budget of its own.
 	large bool
-	// proven is the lower bound known when the local search starts; it
-	// stops once the incumbent is within the tolerance of it.
-	proven float64
 	// floor is the least bound of the parts of the search given up on
 	// because they were within the gap asked for (Settings.Gap) but not
 	// within the status's 1e-6 of the incumbent: the proven bound is at
@@ -88,7 +85,7 @@ type search struct {
 }
 
 func newSearch(ctx context.Context, set Settings, nt *network, rl *relaxation) *search {
-	s := &search{ctx: ctx, settings: set, start: time.Now(), nt: nt, rl: rl, in: nt.in, proven: math.Inf(-1), floor: math.Inf(1)}
+	s := &search{ctx: ctx, settings: set, start: time.Now(), nt: nt, rl: rl, in: nt.in, floor: math.Inf(1)}
 	C := len(nt.classes)
 	s.avgY = make([]float64, C)
 	s.lo = make([]int64, C)
@@ -735,9 +732,10 @@ func (s *search) tryDepartures(delta map[int32]int64, node []bound, pi []float64
 
 // localSearch improves the incumbent by one more or one less departure of
 // a class, or by moving one departure from a class to another class of the
-// same school, until no move helps, maxTries flow solves are spent, or
+// same school, until no move helps, maxTries flow solves are spent,
 // maxStale tries in a row failed (a long search pays only while it keeps
-// finding). Each try fixes every class's departures, so the flow only
+// finding), or the incumbent is within the tolerance of the lower bound
+// (-Inf: none known). Each try fixes every class's departures, so the flow only
 // re-routes destinations. The moves that lower the quota terms (known
 // exactly from the departures, without a flow) go first, most first,
 // since a binding backbone share is where the flows' rounding errs; the
@@ -752,7 +750,7 @@ func (s *search) tryDepartures(delta map[int32]int64, node []bound, pi []float64
 // twentieth of a try (a fiftieth on a large network, where a solve costs
 // more). Should the incumbent's flow not be at hand (a flow that does not
 // meet its departures), the moves are solved one by one.
-func (s *search) localSearch(pi []float64, maxTries, maxStale int) {
+func (s *search) localSearch(pi []float64, bound float64, maxTries, maxStale int) {
 	s.setBounds(nil)
 	bySchool := s.classesBySchool()
 	schools := slices.Sorted(maps.Keys(bySchool))
@@ -763,7 +761,7 @@ func (s *search) localSearch(pi []float64, maxTries, maxStale int) {
 	tries, stale, screens := 0, 0, 0
 	spent := func() bool {
 		return tries+screens/screensPerTry >= maxTries || stale >= maxStale || s.interrupted() ||
-			s.haveBest && s.bestZ-s.proven <= s.tol(s.bestZ)
+			s.haveBest && s.bestZ-bound <= s.tol(s.bestZ)
 	}
 	// The bounds of a free search (fixIncumbent fixes s.lo and s.hi).
 	lo, hi := slices.Clone(s.lo), slices.Clone(s.hi)

@@ -223,15 +223,14 @@ func solve(ctx context.Context, in *model.Instance, s *Settings, limits sizeLimi
 	}
 	// What was given up on within the gap bounds the proof (see floor).
 	bound = math.Min(bound, sr.floor)
-	sr.proven = bound
 	if sr.haveBest && sr.bestZ-bound > sr.tol(sr.bestZ) {
 		// Not proven: spend a last, fixed effort on the incumbent (on a
 		// large network each try is a warm solve of the sparse network).
 		tries := min(3000, max(20, sr.budget/4))
 		if sr.large {
-			sr.localSearch(sr.pi, 60, 60)
+			sr.localSearch(sr.pi, bound, 60, 60)
 		} else {
-			sr.localSearch(sr.pi, tries, 1000)
+			sr.localSearch(sr.pi, bound, tries, 1000)
 		}
 		sr.tracef("local search done")
 	}
