@@ -333,3 +333,21 @@ func TestNetworkWithout(t *testing.T) {
 		t.Fatalf("only %d arcs dropped", dropped)
 	}
 }
+
+// BenchmarkBuildNetwork1000 builds the sparse network of a generated city of
+// 1,000 schools (4.9 million possible moves, 79,000 teachers). Counting
+// the moves before allocating them took the first build of a process from
+// 3.6 s to 0.95 s in a whole run; here 3.27 s and 967 MB allocated per
+// build before, 0.67 s and 217 MB after (2 cores, 2026-12-05).
+func BenchmarkBuildNetwork1000(b *testing.B) {
+	in, err := model.Compile(gen.Generate(gen.Options{Schools: 1000, Seed: 1}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var nt *network
+	for b.Loop() {
+		nt = buildNetwork(in, sparseArcs)
+	}
+	b.ReportMetric(float64(nt.arcs), "arcs")
+	b.ReportMetric(float64(len(nt.outside)), "outside")
+}
