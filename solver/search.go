@@ -71,6 +71,7 @@ type search struct {
 	// scaledSteps: the ascent scales each row's step by that row's
 	// subgradient history (see ascend); set on the large path.
 	scaledSteps bool
+	bundleSteps bool // the ascent is bundleAscend
 	polishing   bool
 	pool        *columnPool // flows seen, for branch and price; nil when unused
 	aggs        [][]int32   // see aggSets
@@ -516,7 +517,11 @@ func (s *search) run(rootIters, nodeIters, maxNodes int) float64 {
 		if nd.depth == 0 {
 			iters = rootIters
 		}
-		lb, ok := s.ascend(nd.pi, iters)
+		ascend := s.ascend
+		if s.bundleSteps {
+			ascend = s.bundleAscend
+		}
+		lb, ok := ascend(nd.pi, iters)
 		if !ok {
 			continue
 		}
