@@ -45,17 +45,9 @@ func (s *search) bundleAscend(pi []float64, iters int) (float64, bool) {
 		if s.timeUp() {
 			break
 		}
-		L, ok := rl.evaluate(trial)
+		L, ok := s.ascentStep(trial, it)
 		if !ok {
 			return math.Inf(-1), false
-		}
-		if it%5 == 0 {
-			s.repair(trial)
-			if L2, ok2 := rl.evaluate(trial); ok2 {
-				L = L2
-			}
-		} else {
-			s.offer()
 		}
 		g := slices.Clone(rl.grad[:R])
 		bundle = append(bundle, bundleCut{e: L - dot(g, trial), g: g})
@@ -121,13 +113,7 @@ func (s *search) bundleAscend(pi []float64, iters int) (float64, bool) {
 	if _, ok := rl.evaluate(pi); !ok {
 		return math.Inf(-1), false
 	}
-	for c := range s.avgY {
-		if samples > 0 {
-			s.avgY[c] /= float64(samples)
-		} else {
-			s.avgY[c] = float64(rl.y[c])
-		}
-	}
+	s.averageFlows(samples)
 	return best, true
 }
 

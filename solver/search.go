@@ -257,17 +257,9 @@ func (s *search) ascend(pi []float64, iters int) (float64, bool) {
 		if s.timeUp() {
 			break
 		}
-		L, ok := rl.evaluate(pi)
+		L, ok := s.ascentStep(pi, it)
 		if !ok {
 			return math.Inf(-1), false
-		}
-		if it%5 == 0 {
-			s.repair(pi)
-			if L2, ok2 := rl.evaluate(pi); ok2 {
-				L = L2
-			}
-		} else {
-			s.offer()
 		}
 		if L > best+1e-9*math.Max(1, math.Abs(L)) {
 			best = L
@@ -337,13 +329,7 @@ func (s *search) ascend(pi []float64, iters int) (float64, bool) {
 	if _, ok := rl.evaluate(pi); !ok {
 		return math.Inf(-1), false
 	}
-	for c := range s.avgY {
-		if samples > 0 {
-			s.avgY[c] /= float64(samples)
-		} else {
-			s.avgY[c] = float64(rl.y[c])
-		}
-	}
+	s.averageFlows(samples)
 	return best, true
 }
 
@@ -1652,4 +1638,35 @@ func (s *search) schoolRINS(maxNodes int) bool {
 	s.setBounds(nil)
 	s.tracef("school RINS: Z %.6f -> %.6f", before, s.bestZ)
 	return s.bestZ < before
+}
+
+// ascentStep evaluates L at pi, the step it of an ascent, and makes the
+// flow a plan: repaired every fifth step (repair), offered as it is on
+// the others.
+func (s *search) ascentStep(pi []float64, it int) (float64, bool) {
+	L, ok := s.rl.evaluate(pi)
+	if !ok {
+		return L, false
+	}
+	if it%5 == 0 {
+		s.repair(pi)
+		if L2, ok2 := s.rl.evaluate(pi); ok2 {
+			L = L2
+		}
+	} else {
+		s.offer()
+	}
+	return L, true
+}
+
+// averageFlows turns the sums of departures in avgY into their average
+// over samples flows (the current flow's departures when there were none).
+func (s *search) averageFlows(samples int) {
+	for c := range s.avgY {
+		if samples > 0 {
+			s.avgY[c] /= float64(samples)
+		} else {
+			s.avgY[c] = float64(s.rl.y[c])
+		}
+	}
 }
