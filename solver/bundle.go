@@ -3,6 +3,8 @@ package solver
 import (
 	"math"
 	"slices"
+
+	"gonum.org/v1/gonum/floats"
 )
 
 // bundleCut is a linearization of the dual function: L(π) <= e + g·π for
@@ -41,6 +43,7 @@ func (s *search) bundleAscend(pi []float64, iters int) (float64, bool) {
 	t, predicted := 0.0, 0.0
 	clear(s.avgY)
 	samples := 0
+steps:
 	for it := 0; it < iters; it++ {
 		if s.timeUp() {
 			break
@@ -50,7 +53,7 @@ func (s *search) bundleAscend(pi []float64, iters int) (float64, bool) {
 			return math.Inf(-1), false
 		}
 		g := slices.Clone(rl.grad[:R])
-		bundle = append(bundle, bundleCut{e: L - dot(g, trial), g: g})
+		bundle = append(bundle, bundleCut{e: L - floats.Dot(g, trial), g: g})
 		alpha = append(alpha, 0)
 		if it >= iters/3 {
 			samples++
@@ -75,8 +78,7 @@ func (s *search) bundleAscend(pi []float64, iters int) (float64, bool) {
 				norm += gr * gr
 			}
 			if norm == 0 {
-				copy(pi, bestPi)
-				return best, true // L is maximal on the box
+				break steps // L is maximal on the box
 			}
 			// The first step as long as the subgradient's (a Polyak
 			// step towards 5% above L).
@@ -134,7 +136,7 @@ func (s *search) bundleQP(bundle []bundleCut, alpha, center []float64, centerL, 
 	// Lipschitz constant of the gradient: t·|G|² <= t·Σ|g_j|².
 	var lip float64
 	for _, c := range bundle {
-		lip += dot(c.g, c.g)
+		lip += floats.Dot(c.g, c.g)
 	}
 	lip *= t
 	point := func(a []float64, p []float64) {
@@ -169,7 +171,7 @@ func (s *search) bundleQP(bundle []bundleCut, alpha, center []float64, centerL, 
 	for iter := 0; iter < qpIters && lip > 0; iter++ {
 		point(y, p)
 		for j, c := range bundle {
-			grad[j] = c.e + dot(c.g, p)
+			grad[j] = c.e + floats.Dot(c.g, p)
 		}
 		copy(prev, x)
 		for j := range x {
@@ -206,7 +208,7 @@ func (s *search) bundleQP(bundle []bundleCut, alpha, center []float64, centerL, 
 	point(alpha, out)
 	model := math.Inf(1)
 	for _, c := range bundle {
-		model = math.Min(model, c.e+dot(c.g, out))
+		model = math.Min(model, c.e+floats.Dot(c.g, out))
 	}
 	return model - centerL
 }
@@ -232,22 +234,4 @@ func projectSimplex(x []float64) {
 	for i := range x {
 		x[i] = math.Max(0, x[i]-theta)
 	}
-}
-
-// dot is Σ x_i a_i over a, in four running sums (one sum waits for each
-// addition to end).
-func dot(x, a []float64) float64 {
-	x = x[:len(a)]
-	var s0, s1, s2, s3 float64
-	i := 0
-	for ; i+4 <= len(a); i += 4 {
-		s0 += x[i] * a[i]
-		s1 += x[i+1] * a[i+1]
-		s2 += x[i+2] * a[i+2]
-		s3 += x[i+3] * a[i+3]
-	}
-	for ; i < len(a); i++ {
-		s0 += x[i] * a[i]
-	}
-	return (s0 + s1) + (s2 + s3)
 }

@@ -69,9 +69,10 @@ type search struct {
 	// gap would report the incumbent as its bound, and optimal.
 	floor float64
 	// scaledSteps: the ascent scales each row's step by that row's
-	// subgradient history (see ascend); set on the large path.
+	// subgradient history (see ascend). bundleSteps: the subgradient
+	// tree's ascents are bundleAscend instead; set on the large path.
 	scaledSteps bool
-	bundleSteps bool // the ascent is bundleAscend
+	bundleSteps bool
 	polishing   bool
 	pool        *columnPool // flows seen, for branch and price; nil when unused
 	aggs        [][]int32   // see aggSets
