@@ -465,3 +465,49 @@ func TestCrossTriples(t *testing.T) {
 		t.Fatalf("a paying triple in only %d counties: the test shows little", paying)
 	}
 }
+
+// BenchmarkScreen1000 prices the local search's first moves (those within
+// a school, quota-lowering ones first) on the incumbent's flow of a
+// generated city of 1,000 schools after the ascent of a run, one goroutine:
+// the cost of a screen on a network of about 4 million arcs. Scanning
+// only the arcs with flow for backward steps: 15.0 ms a screen before,
+// 12.0 ms after (652 of the 1,000 moves pay; 2 cores, 2026-12-06).
+func BenchmarkScreen1000(b *testing.B) {
+	in, err := model.Compile(gen.Generate(gen.Options{Schools: 1000, Seed: 1}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	nt := buildNetwork(in, sparseArcs)
+	rl := newRelaxation(nt)
+	s := newSearch(context.Background(), Settings{}, nt, rl)
+	s.large = nt.arcs > rootLPArcs
+	s.budget = largeSolves
+	s.pi = make([]float64, len(rl.rows))
+	if _, ok := s.bundleAscend(s.pi, 50); !ok || !s.haveBest {
+		b.Fatal("no plan")
+	}
+	s.setBounds(nil)
+	y := s.incumbentY()
+	lo, hi := slices.Clone(s.lo), slices.Clone(s.hi)
+	rr := s.newRerouter()
+	if !s.fixIncumbent(rr, y, s.pi) {
+		b.Fatal("incumbent's flow not at hand")
+	}
+	bySchool := s.classesBySchool()
+	qt := newQuotaTerms(in, nt, y)
+	moves := schoolMoves(slices.Sorted(maps.Keys(bySchool)), bySchool, y, lo, hi, qt)
+	const screens = 1000
+	moves = moves[:min(screens, len(moves))]
+	pays := 0
+	for b.Loop() {
+		pays = 0
+		for _, m := range moves {
+			from, to := s.moveEnds(m)
+			if _, ok := rr.Cost(from, to, s.moveLimit(m.quota)); ok {
+				pays++
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(moves)), "ns/screen")
+	b.ReportMetric(float64(pays), "pay")
+}
