@@ -193,6 +193,49 @@ func TestLocalSearchWorkers(t *testing.T) {
 	}
 }
 
+// TestCappedLocalSearchWidens runs the local search with screens capped at
+// two settled nodes (search.settleCap): it ends only where an uncapped
+// search finds nothing more (a round that finds nothing raises the cap
+// until none is left), and makes the same plan whatever the number of
+// goroutines that screen (forks take the cap). It fails if widen stops
+// early or a fork screens without the cap.
+func TestCappedLocalSearchWidens(t *testing.T) {
+	defer func(k int) { sparseMoves = k }(sparseMoves)
+	sparseMoves = 3
+	for _, tc := range []struct {
+		schools int
+		seed    uint64
+		variant int
+		sparse  bool
+	}{{16, 3, 0, false}, {18, 4, 1, false}, {22, 8, 0, true}} {
+		in, maxMoves := variantInstance(t, tc.schools, tc.seed, tc.variant, tc.sparse)
+		var firstZ float64
+		for _, workers := range []int{1, 2} {
+			sr := firstPlan(t, buildNetwork(in, maxMoves), workers)
+			z0 := sr.bestZ
+			sr.settleCap = 2
+			sr.localSearch(sr.pi, math.Inf(-1), 100000, 100000)
+			if err := hardRulesOK(in, sr.best); err != nil {
+				t.Fatal(err)
+			}
+			capped := sr.bestZ
+			if !(capped < z0) {
+				t.Fatalf("%d schools: the capped search did not improve the plan (Z %.6f)", tc.schools, z0)
+			}
+			if workers == 1 {
+				firstZ = capped
+			} else if capped != firstZ {
+				t.Fatalf("%d schools, %d workers: Z %.9f, 1 worker %.9f", tc.schools, workers, capped, firstZ)
+			}
+			sr.settleCap = 0
+			sr.localSearch(sr.pi, math.Inf(-1), 100000, 100000)
+			if sr.bestZ < capped {
+				t.Fatalf("%d schools: the uncapped search improved the capped one's end: Z %.6f -> %.6f", tc.schools, capped, sr.bestZ)
+			}
+		}
+	}
+}
+
 // TestRepairEndsWithPlan holds the repair of an ascent's flow to its
 // promise on a large network: whatever the multipliers (0, which sends
 // every teacher the flow likes, or a few steps in), the repaired flow

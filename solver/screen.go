@@ -60,6 +60,9 @@ func (sc *screener) first(win []screen) int {
 		}
 		sc.dirty = false
 	}
+	for _, f := range sc.forks {
+		f.MaxSettled = sc.rr.MaxSettled
+	}
 	if sc.dirty {
 		for _, f := range sc.forks {
 			f.Sync()

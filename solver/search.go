@@ -73,11 +73,14 @@ type search struct {
 	// tree's ascents are bundleAscend instead; set on the large path.
 	scaledSteps bool
 	bundleSteps bool
-	polishing   bool
-	pool        *columnPool // flows seen, for branch and price; nil when unused
-	aggs        [][]int32   // see aggSets
-	mark        []int       // per pool column: the epoch that last took it
-	epoch       int
+	// settleCap is the local search's first cap on the nodes a screen may
+	// settle (flow.Rerouter.MaxSettled; 0: none), raised by widen.
+	settleCap int
+	polishing bool
+	pool      *columnPool // flows seen, for branch and price; nil when unused
+	aggs      [][]int32   // see aggSets
+	mark      []int       // per pool column: the epoch that last took it
+	epoch     int
 	// masterWork is the effort spent in master LPs (multiply-adds);
 	// the search stops when it passes masterCap, as it does at budget flow solves.
 	masterWork, masterCap int64
@@ -739,7 +742,7 @@ func (s *search) tryDepartures(delta map[int32]int64, node []bound, pi []float64
 // cut short as soon as it cannot pay for the quota terms. The moves that
 // pay are solved together, once. When none does, a departure traded
 // between two schools is tried (crossPairs). A screen counts as a
-// twentieth of a try (a fiftieth on a large network, where a solve costs
+// twentieth of a try (a 150th on a large network, where a solve costs
 // more). Should the incumbent's flow not be at hand (a flow that does not
 // meet its departures), the moves are solved one by one.
 func (s *search) localSearch(pi []float64, bound float64, maxTries, maxStale int) {
@@ -748,7 +751,8 @@ func (s *search) localSearch(pi []float64, bound float64, maxTries, maxStale int
 	schools := slices.Sorted(maps.Keys(bySchool))
 	screensPerTry := 20
 	if s.large {
-		screensPerTry = 50
+		// A solve costs more there, and a screen less: capped, see settleCap.
+		screensPerTry = 150
 	}
 	tries, stale, screens := 0, 0, 0
 	spent := func() bool {
@@ -758,11 +762,12 @@ func (s *search) localSearch(pi []float64, bound float64, maxTries, maxStale int
 	// The bounds of a free search (fixIncumbent fixes s.lo and s.hi).
 	lo, hi := slices.Clone(s.lo), slices.Clone(s.hi)
 	rr := s.newRerouter()
+	rr.MaxSettled = s.settleCap
 	// The moves that do not lower the quota terms are tried round the
 	// list from the one after the last success, not from the start again.
 	next := 0
 	defer func() { s.tracef("local search: %d solves, %d screens", tries, screens) }()
-	for improved := true; improved && !spent(); {
+	for improved := true; (improved || widen(rr)) && !spent(); {
 		improved = false
 		y := s.incumbentY()
 		qt := newQuotaTerms(s.in, s.nt, y)
@@ -841,6 +846,21 @@ func (s *search) localSearch(pi []float64, bound float64, maxTries, maxStale int
 		}
 	}
 	s.setBounds(nil)
+}
+
+// widen raises the Rerouter's cap on the nodes a screen may settle (see
+// search.settleCap) fourfold, after a round of the local search that found
+// nothing, and lifts it past a million; it reports false when there was
+// no cap to raise.
+func widen(rr *flow.Rerouter) bool {
+	if rr.MaxSettled == 0 {
+		return false
+	}
+	rr.MaxSettled *= 4
+	if rr.MaxSettled > 1<<20 {
+		rr.MaxSettled = 0
+	}
+	return true
 }
 
 // lsMove is a move of the local search: class a sends da teachers more
@@ -1370,7 +1390,9 @@ func (s *search) fixIncumbent(rr *flow.Rerouter, y []int64, pi []float64) bool {
 	s.offer() // the incumbent's own destinations may not have been the best
 	for range 2 {
 		if rr.Arcs() != s.nt.g.NumArcs() {
+			capped := rr.MaxSettled
 			*rr = *s.newRerouter() // moves were priced into a sparse network
+			rr.MaxSettled = capped
 		}
 		if rr.Valid() {
 			break

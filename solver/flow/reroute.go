@@ -29,6 +29,15 @@ import (
 // holds (no change to bounds, costs, supplies or arcs since the last
 // Solve), and again after the next Solve as long as no arc was added.
 type Rerouter struct {
+	// MaxSettled, when positive, caps the nodes Cost's search for a unit
+	// may settle: one that would settle more answers ok false. A cost it
+	// returns is still exact (Dijkstra settles the sink at its distance),
+	// but a change that costs under the limit may be missed when its path
+	// is far: a cheap first look for a local search, whose long searches
+	// are few but take most of the time. Apply is never capped; a fork
+	// starts with its origin's cap.
+	MaxSettled int
+
 	g *Graph
 	// flow is the flow the Rerouter prices on: the Graph's own array, or
 	// a fork's copy of it (see Fork).
@@ -219,7 +228,8 @@ func (r *Rerouter) Fork() *Rerouter {
 	r.ensureOutMin()
 	r.ensureIn()
 	f := &Rerouter{
-		g: r.g, m: r.m, parent: r, start: r.start, out: r.out,
+		MaxSettled: r.MaxSettled,
+		g:          r.g, m: r.m, parent: r, start: r.start, out: r.out,
 		inStart: r.inStart, inArc: r.inArc, inAt: r.inAt,
 		openHead: make([]int32, len(r.openHead)),
 		flow:     slices.Clone(r.g.flow[:r.m]),
@@ -344,6 +354,10 @@ func (r *Rerouter) price(from, to []int32, limit float64, keep bool) (cost float
 		return 0, false // the origin was solved again: Sync first
 	}
 	r.openMark = len(r.openArc)
+	settledCap := r.MaxSettled
+	if keep {
+		settledCap = 0
+	}
 	r.path = r.path[:0]
 	r.outFrom = r.outFrom[:0]
 	r.log = r.log[:0]
@@ -404,6 +418,9 @@ func (r *Rerouter) price(from, to []int32, limit float64, keep bool) (cost float
 			}
 			r.done[u] = r.round
 			r.settled = append(r.settled, u)
+			if settledCap > 0 && len(r.settled) > settledCap {
+				return 0, false
+			}
 			for _, t := range snk {
 				if t == u {
 					if dt := d + nonNeg(r.ext(u)-hT0); dt < bestTD {

@@ -362,3 +362,48 @@ func randomChange(r *rand.Rand, in *instance, k int) (from, to []int32, changed 
 	}
 	return from, to, &c
 }
+
+// TestRerouterMaxSettled caps the nodes a search settles: every change a
+// capped Cost answers costs what the uncapped one says, a cap of one node
+// refuses changes that need a longer search, and Apply ignores the cap.
+func TestRerouterMaxSettled(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 22))
+	answered, refused := 0, 0
+	for range 200 {
+		in := randInstance(r, genOpts{maxN: 14, maxM: 50, maxCap: 4, lowerProb: 0.1, supplyProb: 0.7})
+		g := in.graph()
+		if g.Solve() != Optimal {
+			continue
+		}
+		rr := g.NewRerouter()
+		for range 5 {
+			from, to, _ := randomChange(r, in, 1+r.IntN(2))
+			want, wantOK := rr.Cost(from, to, math.Inf(1))
+			for _, limit := range []int{1, 3, 1 << 20} {
+				rr.MaxSettled = limit
+				got, ok := rr.Cost(from, to, math.Inf(1))
+				switch {
+				case ok && (!wantOK || math.Abs(got-want) > 1e-9*max(1, math.Abs(want))):
+					t.Fatalf("cap %d: %v -> %v: Cost %g, uncapped %g %v", limit, from, to, got, want, wantOK)
+				case ok:
+					answered++
+				case wantOK && limit == 1<<20:
+					t.Fatalf("a cap above the network's size refused %v -> %v", from, to)
+				case wantOK:
+					refused++
+				}
+			}
+			rr.MaxSettled = 1
+			if wantOK {
+				if got, ok := rr.Apply(from, to, math.Inf(1)); !ok || math.Abs(got-want) > 1e-9*max(1, math.Abs(want)) {
+					t.Fatalf("Apply under a cap of 1: %g %v, want %g", got, ok, want)
+				}
+				rr.Undo()
+			}
+			rr.MaxSettled = 0
+		}
+	}
+	if answered < 300 || refused < 100 {
+		t.Fatalf("only %d capped answers and %d refusals", answered, refused)
+	}
+}
