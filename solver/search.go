@@ -1671,7 +1671,13 @@ func (s *search) ascentStep(pi []float64, it int) (float64, bool) {
 	if !ok {
 		return L, false
 	}
-	if it%5 == 0 {
+	every := 5
+	if s.large {
+		// Repaired plans there only start the local search, which makes
+		// the plan: the solves go to more steps instead.
+		every = 10
+	}
+	if it%every == 0 {
 		s.repair(pi)
 		if L2, ok2 := s.rl.evaluate(pi); ok2 {
 			L = L2
