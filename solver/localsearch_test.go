@@ -236,6 +236,70 @@ func TestCappedLocalSearchWidens(t *testing.T) {
 	}
 }
 
+// TestPromisingDropsOnlyHopeless holds the large path's ordering of the
+// moves within schools (search.promising) to the exact screen: every move
+// it drops is refused by an uncapped Rerouter.Cost on the incumbent's
+// flow, and the quota-lowering moves it keeps stay first and in order.
+// It fails if the potentials'
+// part of a move's cost has the wrong sign or a paying move is dropped.
+func TestPromisingDropsOnlyHopeless(t *testing.T) {
+	defer func(k int) { sparseMoves = k }(sparseMoves)
+	sparseMoves = 3
+	dropped := 0
+	for _, tc := range []struct {
+		schools int
+		seed    uint64
+		variant int
+		sparse  bool
+	}{{16, 3, 0, false}, {18, 4, 1, false}, {22, 8, 0, true}} {
+		in, maxMoves := variantInstance(t, tc.schools, tc.seed, tc.variant, tc.sparse)
+		nt := buildNetwork(in, maxMoves)
+		sr := firstPlan(t, nt, 1)
+		sr.setBounds(nil)
+		y := sr.incumbentY()
+		lo, hi := slices.Clone(sr.lo), slices.Clone(sr.hi)
+		rr := sr.newRerouter()
+		if !sr.fixIncumbent(rr, y, sr.pi) {
+			t.Fatal("incumbent's flow not at hand")
+		}
+		bySchool := sr.classesBySchool()
+		qt := newQuotaTerms(in, nt, y)
+		moves := schoolMoves(slices.Sorted(maps.Keys(bySchool)), bySchool, y, lo, hi, qt)
+		lowering := 0
+		for lowering < len(moves) && moves[lowering].quota < 0 {
+			lowering++
+		}
+		order := sr.promising(moves, lowering)
+		kept := map[lsMove]bool{}
+		for _, m := range order {
+			kept[m] = true
+		}
+		var keptLowering []lsMove
+		for i, m := range moves {
+			if kept[m] {
+				if i < lowering {
+					keptLowering = append(keptLowering, m)
+				}
+				continue
+			}
+			dropped++
+			from, to := sr.moveEnds(m)
+			if cost, ok := rr.Cost(from, to, sr.moveLimit(m.quota)); ok {
+				t.Fatalf("%d schools: dropped move %+v pays (flow %.6f, quota %.6f)", tc.schools, m, cost, m.quota)
+			}
+		}
+		if !slices.Equal(order[:len(keptLowering)], keptLowering) {
+			t.Fatalf("%d schools: the quota-lowering moves are not first and in order", tc.schools)
+		}
+		if len(order) == len(moves) {
+			t.Fatalf("%d schools: nothing dropped", tc.schools)
+		}
+	}
+	if dropped < 50 {
+		t.Fatalf("only %d moves dropped", dropped)
+	}
+}
+
 // TestRepairEndsWithPlan holds the repair of an ascent's flow to its
 // promise on a large network: whatever the multipliers (0, which sends
 // every teacher the flow likes, or a few steps in), the repaired flow
