@@ -25,7 +25,7 @@ type bundleCut struct {
 // promised (a serious step; otherwise a null step, whose cut makes the
 // model better). Unlike subgradient steps it remembers every direction it
 // has seen, so it does not zig-zag between the rows. The contract is that
-// of ascend: iters flow solves (and a repair every fifth), π left at the
+// of ascend: iters flow solves (and the repairs of ascentStep), π left at the
 // best point, the flow solved there, the best value returned.
 //
 // Each step costs one warm flow solve and a QP over the cuts (bundleQP,

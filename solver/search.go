@@ -1716,8 +1716,8 @@ func (s *search) schoolRINS(maxNodes int) bool {
 }
 
 // ascentStep evaluates L at pi, the step it of an ascent, and makes the
-// flow a plan: repaired every fifth step (repair), offered as it is on
-// the others.
+// flow a plan: repaired every fifth step (every tenth on a large
+// network; repair), offered as it is on the others.
 func (s *search) ascentStep(pi []float64, it int) (float64, bool) {
 	L, ok := s.rl.evaluate(pi)
 	if !ok {

@@ -43,10 +43,10 @@ const largeSolves = 160
 
 // largeSteps is the ascent's steps above rootLPArcs, with a repair at
 // every tenth (not fifth): 109 flow solves, against 88 for 50 steps with
-// a repair at every fifth, in about the same time (a repair's solves are
-// the slow ones, with many bounds changed). At 1,000 schools, seeds 1-5, the bound came 0.2-0.4
-// points nearer, and so did the plans of all seeds but the fifth (mean
-// gap 1.44%, was 1.58%).
+// a repair at every fifth, in about a second more (a repair's solves are
+// the slow ones, with many bounds changed). At 1,000 schools, seeds 1-5,
+// the bounds came 0.003-0.2 points nearer, and the plans of all seeds but
+// the fifth nearer too (mean gap 1.44%, was 1.58%).
 const largeSteps = 80
 
 // largeSettleCap is the local search's first cap on the nodes a screen
