@@ -12,6 +12,7 @@ import (
 
 	"rotaplan/gen"
 	"rotaplan/model"
+	"rotaplan/solver/flow"
 )
 
 // TestBatchPassExact holds the local search's pricing to the flow: the
@@ -255,16 +256,7 @@ func TestPromisingDropsOnlyHopeless(t *testing.T) {
 		in, maxMoves := variantInstance(t, tc.schools, tc.seed, tc.variant, tc.sparse)
 		nt := buildNetwork(in, maxMoves)
 		sr := firstPlan(t, nt, 1)
-		sr.setBounds(nil)
-		y := sr.incumbentY()
-		lo, hi := slices.Clone(sr.lo), slices.Clone(sr.hi)
-		rr := sr.newRerouter()
-		if !sr.fixIncumbent(rr, y, sr.pi) {
-			t.Fatal("incumbent's flow not at hand")
-		}
-		bySchool := sr.classesBySchool()
-		qt := newQuotaTerms(in, nt, y)
-		moves := schoolMoves(slices.Sorted(maps.Keys(bySchool)), bySchool, y, lo, hi, qt)
+		rr, moves := incumbentMoves(t, sr)
 		lowering := 0
 		for lowering < len(moves) && moves[lowering].quota < 0 {
 			lowering++
@@ -593,16 +585,7 @@ func BenchmarkScreen1000(b *testing.B) {
 	if _, ok := s.bundleAscend(s.pi, 50); !ok || !s.haveBest {
 		b.Fatal("no plan")
 	}
-	s.setBounds(nil)
-	y := s.incumbentY()
-	lo, hi := slices.Clone(s.lo), slices.Clone(s.hi)
-	rr := s.newRerouter()
-	if !s.fixIncumbent(rr, y, s.pi) {
-		b.Fatal("incumbent's flow not at hand")
-	}
-	bySchool := s.classesBySchool()
-	qt := newQuotaTerms(in, nt, y)
-	moves := schoolMoves(slices.Sorted(maps.Keys(bySchool)), bySchool, y, lo, hi, qt)
+	rr, moves := incumbentMoves(b, s)
 	const screens = 1000
 	moves = moves[:min(screens, len(moves))]
 	pays := 0
@@ -617,4 +600,21 @@ func BenchmarkScreen1000(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(moves)), "ns/screen")
 	b.ReportMetric(float64(pays), "pay")
+}
+
+// incumbentMoves fixes the search's incumbent on the flow (fixIncumbent)
+// and returns the Rerouter that screens on it and the moves within
+// schools that the local search's batch pass takes, in its order.
+func incumbentMoves(tb testing.TB, s *search) (*flow.Rerouter, []lsMove) {
+	tb.Helper()
+	s.setBounds(nil)
+	y := s.incumbentY()
+	lo, hi := slices.Clone(s.lo), slices.Clone(s.hi) // the free bounds: fixIncumbent fixes them
+	rr := s.newRerouter()
+	if !s.fixIncumbent(rr, y, s.pi) {
+		tb.Fatal("incumbent's flow not at hand")
+	}
+	bySchool := s.classesBySchool()
+	qt := newQuotaTerms(s.in, s.nt, y)
+	return rr, schoolMoves(slices.Sorted(maps.Keys(bySchool)), bySchool, y, lo, hi, qt)
 }
