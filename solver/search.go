@@ -876,18 +876,12 @@ func widen(rr *flow.Rerouter) bool {
 // is not negative; the first lowering moves keep their order, the others
 // are sorted by that bound, most promising first.
 func (s *search) promising(moves []lsMove, lowering int) []lsMove {
-	g, nt := s.nt.g, s.nt
 	eps := -1e-9 * math.Max(1, math.Abs(s.bestZ))
 	bound := func(m lsMove) float64 {
 		v := m.quota
 		ps, n := m.parts()
 		for _, x := range ps[:n] {
-			h, c := g.Potential(int(nt.home(x.c))), g.Potential(int(nt.classNode(x.c)))
-			if x.d < 0 {
-				v += h - c
-			} else {
-				v += c - h
-			}
+			v += s.potentialPart(x.c, x.d)
 		}
 		return v
 	}
@@ -913,6 +907,19 @@ func (s *search) promising(moves []lsMove, lowering int) []lsMove {
 		out = append(out, k.m)
 	}
 	return out
+}
+
+// potentialPart is the potentials' part of the cost of class c sending
+// one more (d 1) or one fewer (d -1) on the incumbent's flow: the
+// difference of the flow's potentials across the change's ends, a lower
+// bound of its cost (the rest of a re-routing's cost is non-negative).
+func (s *search) potentialPart(c int32, d int8) float64 {
+	g, nt := s.nt.g, s.nt
+	p := g.Potential(int(nt.classNode(c))) - g.Potential(int(nt.home(c)))
+	if d < 0 {
+		return -p
+	}
+	return p
 }
 
 // lsMove is a move of the local search: class a sends da teachers more
@@ -1093,18 +1100,18 @@ func (s *search) batchPass(rr *flow.Rerouter, order []lsMove, y, lo, hi []int64,
 // promising first. It reports whether the incumbent improved and how many
 // moves it screened.
 func (s *search) crossPairs(rr *flow.Rerouter, y, lo, hi []int64, qt *quotaTerms, pi []float64, maxScreens int) (bool, int) {
-	nt, g := s.nt, s.nt.g
+	nt := s.nt
 	var senders, takers []int32
 	var alpha, beta []float64
 	for c := range nt.classes {
 		c32 := int32(c)
 		if y[c] > lo[c] {
 			senders = append(senders, c32)
-			alpha = append(alpha, g.Potential(int(nt.home(c32)))-g.Potential(int(nt.classNode(c32))))
+			alpha = append(alpha, s.potentialPart(c32, -1))
 		}
 		if y[c] < hi[c] {
 			takers = append(takers, c32)
-			beta = append(beta, g.Potential(int(nt.classNode(c32)))-g.Potential(int(nt.home(c32))))
+			beta = append(beta, s.potentialPart(c32, 1))
 		}
 	}
 	// Trades (a sends one fewer, b one more) and swaps (two schools each

@@ -444,29 +444,10 @@ func (r *Rerouter) price(from, to []int32, limit float64, keep bool) (cost float
 			// Less flow on an arc into u: those with flow after the
 			// solve, then those opened since.
 			for _, a := range r.inArc[r.inStart[u]:r.inStart[u+1]] {
-				if flow[a] <= 0 {
-					continue
-				}
-				v := g.src[a]
-				if r.done[v] == r.round {
-					continue
-				}
-				if dv := d + nonNeg(-(g.cost[a]+pi[v]-pi[u])+eu-r.ext(v)); dv < stopAt {
-					r.relax(v, dv, a<<1|1)
-				}
+				r.stepBack(a, u, d, eu, stopAt, pi)
 			}
 			for i := r.openHead[u]; i >= 0; i = r.openNext[i] {
-				a := r.openArc[i]
-				if flow[a] <= 0 {
-					continue
-				}
-				v := g.src[a]
-				if r.done[v] == r.round {
-					continue
-				}
-				if dv := d + nonNeg(-(g.cost[a]+pi[v]-pi[u])+eu-r.ext(v)); dv < stopAt {
-					r.relax(v, dv, a<<1|1)
-				}
+				r.stepBack(r.openArc[i], u, d, eu, stopAt, pi)
 			}
 			// Extra potentials never rise above 0 (settle only lowers
 			// them), so outMin + pi[u] + extra[u] bounds every outside
@@ -522,6 +503,24 @@ func (r *Rerouter) price(from, to []int32, limit float64, keep bool) (cost float
 		snk = remove(snk, bestT)
 	}
 	return R + c0, R < budget
+}
+
+// stepBack relaxes the backward step along arc a into node u (less flow
+// on a) when a carries flow, from u settled at distance d with extra
+// potential eu, for a search that queues nothing at stopAt or farther. Backward steps are few (only arcs with flow are listed), so the
+// call costs little next to the forward scan.
+func (r *Rerouter) stepBack(a, u int32, d, eu, stopAt float64, pi []float64) {
+	g := r.g
+	if r.flow[a] <= 0 {
+		return
+	}
+	v := g.src[a]
+	if r.done[v] == r.round {
+		return
+	}
+	if dv := d + nonNeg(-(g.cost[a]+pi[v]-pi[u])+eu-r.ext(v)); dv < stopAt {
+		r.relax(v, dv, a<<1|1)
+	}
 }
 
 // ensureOutMin computes outMin for the Graph's current potentials.
