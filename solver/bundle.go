@@ -29,7 +29,7 @@ type bundleCut struct {
 // best point, the flow solved there, the best value returned.
 //
 // Each step costs one warm flow solve and a QP over the cuts (bundleQP,
-// O(iterations · cuts · rows)).
+// O(iterations · cuts · live rows)).
 func (s *search) bundleAscend(pi []float64, iters int) (float64, bool) {
 	rl := s.rl
 	R := len(pi)
@@ -96,10 +96,14 @@ steps:
 				t *= 0.7
 			}
 		}
-		// Drop the cuts that have had no weight for a while.
+		// Drop the cuts that have had no weight for a while (maxIdle):
+		// at the large path's steps (largeSteps) none is. Dropping them
+		// after 8 QPs, as before, kept about 20 cuts; with all of them
+		// (and 95 steps instead of 80) the bound of ten generated
+		// 1,000-school counties rose 0.18% on average, up to 0.64%.
 		k := 0
 		for j := range bundle {
-			if bundle[j].idle < 8 || j == len(bundle)-1 {
+			if bundle[j].idle < maxIdle || j == len(bundle)-1 {
 				bundle[k], alpha[k] = bundle[j], alpha[j]
 				k++
 			}
@@ -132,26 +136,62 @@ steps:
 // promises over centerL.
 func (s *search) bundleQP(bundle []bundleCut, alpha, center []float64, centerL, t float64, out []float64) float64 {
 	rows := s.rl.rows
-	k, R := len(bundle), len(center)
-	// Lipschitz constant of the gradient: t·|G|² <= t·Σ|g_j|².
+	k := len(bundle)
+	// A row at a bound of the box that every cut pushes further out stays
+	// there for every α (the point is clipped): it is dead, its part of a
+	// cut's value a constant (folded into base), and the QP runs on the
+	// live rows only (at 1,000 schools a third of them).
+	var live []int
+	for r := range center {
+		lo, hi := center[r] <= 0, center[r] >= rows[r].hi
+		keep := !lo && !hi
+		for _, c := range bundle {
+			if keep {
+				break
+			}
+			keep = (lo && c.g[r] > 0) || (hi && c.g[r] < 0)
+		}
+		if keep {
+			live = append(live, r)
+			out[r] = 0 // set below
+		} else {
+			out[r] = center[r] // 0 or hi: the clipped value
+		}
+	}
+	R := len(live)
+	base := make([]float64, k)
+	gl := make([][]float64, k)
+	for j, c := range bundle {
+		base[j] = c.e + floats.Dot(c.g, out) // the dead rows' part
+		gl[j] = make([]float64, R)
+		for i, r := range live {
+			gl[j][i] = c.g[r]
+		}
+	}
+	cl := make([]float64, R)
+	hi := make([]float64, R)
+	for i, r := range live {
+		cl[i], hi[i] = center[r], rows[r].hi
+	}
+	// Lipschitz constant of the gradient: t·|G|² <= t·Σ|g_j|² (live rows).
 	var lip float64
-	for _, c := range bundle {
-		lip += floats.Dot(c.g, c.g)
+	for _, g := range gl {
+		lip += floats.Dot(g, g)
 	}
 	lip *= t
 	point := func(a []float64, p []float64) {
-		copy(p, center)
-		for j, c := range bundle {
+		copy(p, cl)
+		for j, g := range gl {
 			if a[j] == 0 {
 				continue
 			}
 			f := t * a[j]
-			for r, gr := range c.g {
-				p[r] += f * gr
+			for i, gr := range g {
+				p[i] += f * gr
 			}
 		}
-		for r := range p {
-			p[r] = math.Min(rows[r].hi, math.Max(0, p[r]))
+		for i := range p {
+			p[i] = math.Min(hi[i], math.Max(0, p[i]))
 		}
 	}
 	var sum float64
@@ -170,32 +210,38 @@ func (s *search) bundleQP(bundle []bundleCut, alpha, center []float64, centerL, 
 	tk := 1.0
 	for iter := 0; iter < qpIters && lip > 0; iter++ {
 		point(y, p)
-		for j, c := range bundle {
-			grad[j] = c.e + floats.Dot(c.g, p)
+		for j, g := range gl {
+			grad[j] = base[j] + floats.Dot(g, p)
 		}
 		copy(prev, x)
 		for j := range x {
 			x[j] = y[j] - grad[j]/lip
 		}
 		projectSimplex(x)
-		tn := (1 + math.Sqrt(1+4*tk*tk)) / 2
-		var moved, dir float64
+		var moved, from, dir float64
 		for j := range y {
 			dir += grad[j] * (x[j] - prev[j])
+			moved = math.Max(moved, math.Abs(x[j]-prev[j]))
+			from = math.Max(from, math.Abs(y[j]-prev[j]))
+		}
+		if moved < 1e-9 && from < 1e-9 {
+			// A step from x itself that stays there: x is optimal. (A
+			// step from an extrapolated point that lands on x again
+			// is not, and stopping there left the QP short.)
+			break
 		}
 		if dir > 0 {
 			// Adaptive restart (O'Donoghue and Candès 2015): the momentum
-			// points uphill.
-			tn = 1
+			// points uphill, so the next step starts from x without it.
+			copy(y, x)
+			tk = 1
+			continue
 		}
+		tn := (1 + math.Sqrt(1+4*tk*tk)) / 2
 		for j := range y {
 			y[j] = x[j] + (tk-1)/tn*(x[j]-prev[j])
-			moved = math.Max(moved, math.Abs(x[j]-prev[j]))
 		}
 		tk = tn
-		if moved < 1e-9 {
-			break
-		}
 	}
 	copy(alpha, x)
 	for j := range bundle {
@@ -205,7 +251,10 @@ func (s *search) bundleQP(bundle []bundleCut, alpha, center []float64, centerL, 
 			bundle[j].idle = 0
 		}
 	}
-	point(alpha, out)
+	point(alpha, p)
+	for i, r := range live {
+		out[r] = p[i]
+	}
 	model := math.Inf(1)
 	for _, c := range bundle {
 		model = math.Min(model, c.e+floats.Dot(c.g, out))
@@ -217,6 +266,10 @@ func (s *search) bundleQP(bundle []bundleCut, alpha, center []float64, centerL, 
 // inexact that the point it gave promised a fall (a 300-school county
 // ended 0.26% further below the LP than with 3,000).
 const qpIters = 3000
+
+// maxIdle is the number of QPs in a row without weight after which
+// bundleAscend drops a cut.
+const maxIdle = 100
 
 // projectSimplex projects x onto {x >= 0, Σx = 1} (Held, Wolfe and
 // Crowder 1974; the sort-based form of Duchi et al., ICML 2008).
