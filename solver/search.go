@@ -1723,20 +1723,21 @@ func (s *search) schoolRINS(maxNodes int) bool {
 }
 
 // ascentStep evaluates L at pi, the step it of an ascent, and makes the
-// flow a plan: repaired every fifth step (every tenth on a large
-// network; repair), offered as it is on the others.
+// flow a plan: repaired every fifth step (every tenth from the tenth on
+// a large network; repair), offered as it is on the others.
 func (s *search) ascentStep(pi []float64, it int) (float64, bool) {
 	L, ok := s.rl.evaluate(pi)
 	if !ok {
 		return L, false
 	}
-	every := 5
+	every, first := 5, 0
 	if s.large {
 		// Repaired plans there only start the local search, which makes
-		// the plan: the solves go to more steps instead.
-		every = 10
+		// the plan: the solves go to more steps instead, and the flow
+		// of π = 0 is no start (largeSteps).
+		every, first = 10, 10
 	}
-	if it%every == 0 {
+	if it%every == 0 && it >= first {
 		s.repair(pi)
 		if L2, ok2 := s.rl.evaluate(pi); ok2 {
 			L = L2

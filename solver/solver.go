@@ -42,12 +42,13 @@ const (
 const largeSolves = 160
 
 // largeSteps is the ascent's steps above rootLPArcs, with a repair at
-// every tenth (not fifth): 109 flow solves, against 88 for 50 steps with
-// a repair at every fifth, in about a second more (a repair's solves are
-// the slow ones, with many bounds changed). At 1,000 schools, seeds 1-5,
-// the bounds came 0.003-0.2 points nearer, and the plans of all seeds but
-// the fifth nearer too (mean gap 1.44%, was 1.58%).
-const largeSteps = 80
+// every tenth (not fifth) but the first: at 1,000 schools the repaired
+// plans only start the local search, and that of π = 0 never did, while
+// its repair took 2.5 s. With the time it left, and a QP on the live rows
+// only (bundleQP), the ascent takes 95 steps in the time of 80 (12-06).
+// 80 steps with a repair at every tenth, against 50 at every fifth, had
+// brought the bounds of seeds 1-5 0.003-0.2 points nearer (12-05).
+const largeSteps = 95
 
 // largeSettleCap is the local search's first cap on the nodes a screen
 // settles above rootLPArcs (flow.Rerouter.MaxSettled, raised fourfold
