@@ -144,13 +144,13 @@ func (s *search) bundleQP(bundle []bundleCut, alpha, center []float64, centerL, 
 	// live rows only (at 1,000 schools a third of them).
 	var live []int
 	for r := range center {
-		lo, hi := center[r] <= 0, center[r] >= rows[r].hi
-		keep := !lo && !hi
+		atZero, atCap := center[r] <= 0, center[r] >= rows[r].hi
+		keep := !atZero && !atCap
 		for _, c := range bundle {
 			if keep {
 				break
 			}
-			keep = (lo && c.g[r] > 0) || (hi && c.g[r] < 0)
+			keep = (atZero && c.g[r] > 0) || (atCap && c.g[r] < 0)
 		}
 		if keep {
 			live = append(live, r)
