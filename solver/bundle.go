@@ -183,12 +183,8 @@ func (s *search) bundleQP(bundle []bundleCut, alpha, center []float64, centerL, 
 	point := func(a []float64, p []float64) {
 		copy(p, cl)
 		for j, g := range gl {
-			if a[j] == 0 {
-				continue
-			}
-			f := t * a[j]
-			for i, gr := range g {
-				p[i] += f * gr
+			if a[j] != 0 {
+				floats.AddScaled(p, t*a[j], g)
 			}
 		}
 		for i := range p {
