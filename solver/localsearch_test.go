@@ -422,9 +422,9 @@ func TestSmallestPairs(t *testing.T) {
 // all. It fails if the triples are drawn wrongly (a bound that is not
 // one, a lost kind of pair, a wrong test of the posts) or priced wrongly.
 func TestCrossTriples(t *testing.T) {
-	defer func(k int) { triplePartners = k }(triplePartners)
-	triplePartners = 1 << 20
-	paying := 0
+	defer func(k, l int) { triplePartners, lumpPartners = k, l }(triplePartners, lumpPartners)
+	triplePartners, lumpPartners = 1<<20, 1<<20
+	paying, lumpsPaying := 0, 0
 	for _, tc := range []struct {
 		schools int
 		seed    uint64
@@ -512,6 +512,7 @@ func TestCrossTriples(t *testing.T) {
 			}
 			eps := -1e-9 * math.Max(1, math.Abs(sr.bestZ))
 			pays, priced := 0, 0
+			var paid []lsMove // the moves that pay, each alone
 			C := len(nt.classes)
 			for a := range C {
 				for b := a + 1; b < C; b++ {
@@ -540,15 +541,57 @@ func TestCrossTriples(t *testing.T) {
 								from, to := sr.moveEnds(m)
 								if _, ok := rr.Cost(from, to, sr.moveLimit(qd)); ok {
 									pays++
+									paid = append(paid, m)
 								}
 							}
 						}
 					}
 				}
 			}
+			// Lumps: a backbone teacher and another of one school, both
+			// sent or both kept.
+			lumps := 0
+			for a := range C {
+				for b := range C {
+					if !nt.classes[a].bb || nt.classes[b].bb || nt.classes[a].school != nt.classes[b].school {
+						continue
+					}
+					for _, d := range []int8{-1, 1} {
+						m := lsMove{a: int32(a), b: int32(b), c: -1, da: d, db: d}
+						if !m.keeps(y, lo, hi) || !m.keepsH4(in, nt, moved) {
+							continue
+						}
+						qd := qt.delta(m)
+						if pot(m.a, m.da)+pot(m.b, m.db)+qd >= eps {
+							continue // cannot pay
+						}
+						priced++
+						from, to := sr.moveEnds(m)
+						if _, ok := rr.Cost(from, to, sr.moveLimit(qd)); ok {
+							pays++
+							lumps++
+							paid = append(paid, m)
+						}
+					}
+				}
+			}
+			if lumps > 0 {
+				lumpsPaying++
+			}
+			// Every move that pays is a candidate (the partners lifted).
+			cands, _ := sr.tripleCandidates(y, lo, hi, qt, 1<<30)
+			listed := map[[3]change]bool{}
+			for _, m := range cands {
+				listed[sortedParts(m)] = true
+			}
+			for _, m := range paid {
+				if !listed[sortedParts(m)] {
+					t.Fatalf("move %+v pays but is no candidate", m)
+				}
+			}
 			before := sr.bestZ
 			improved, n := sr.crossTriples(rr, y, lo, hi, qt, sr.pi, 1<<30)
-			t.Logf("%d triples priced, %d pay; crossTriples screened %d, Z %.6f -> %.6f", priced, pays, n, before, sr.bestZ)
+			t.Logf("%d triples and lumps priced, %d pay (%d lumps); crossTriples screened %d, Z %.6f -> %.6f", priced, pays, lumps, n, before, sr.bestZ)
 			if improved != (pays > 0) || improved && sr.bestZ >= before {
 				t.Fatalf("%d triples pay, crossTriples improved %v (Z %.9f -> %.9f)", pays, improved, before, sr.bestZ)
 			}
@@ -560,9 +603,20 @@ func TestCrossTriples(t *testing.T) {
 			}
 		})
 	}
-	if paying < 2 {
-		t.Fatalf("a paying triple in only %d counties: the test shows little", paying)
+	if paying < 2 || lumpsPaying < 1 {
+		t.Fatalf("a paying triple in only %d counties, a paying lump in %d: the test shows little", paying, lumpsPaying)
 	}
+}
+
+// sortedParts is a move's changes in class order, unused ones last: the
+// same for a move however its classes are named a, b and c.
+func sortedParts(m lsMove) [3]change {
+	ps, n := m.parts()
+	for i := n; i < 3; i++ {
+		ps[i] = change{c: math.MaxInt32}
+	}
+	slices.SortFunc(ps[:], func(x, y change) int { return cmp.Or(cmp.Compare(x.c, y.c), cmp.Compare(x.d, y.d)) })
+	return ps
 }
 
 // BenchmarkScreen1000 prices the local search's first moves (those within
