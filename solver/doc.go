@@ -79,8 +79,9 @@
 // they leave or leave one they take (binding backbone shares make a
 // school's plans lumpy, so a school may have to send two fewer at once
 // for another to send one more), or such a lump alone: a backbone
-// teacher and another of one school sent, or kept, together. The moves are screened on as many goroutines
-// as there are cores (at most 8), each on its own copy of the flow
+// teacher and another of one school sent, or kept, together. The moves
+// are screened on as many goroutines as there are cores (at most 8),
+// each on its own copy of the flow
 // (flow.Rerouter.Fork), a window of moves at a time: the first of a window
 // that pays is applied and the next window starts after it, so the batch
 // is the one screening in order makes, whatever the number of cores.
